@@ -1,0 +1,3 @@
+namespace Kindling.Api;
+
+internal static class ApiMarker;

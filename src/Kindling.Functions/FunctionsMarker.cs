@@ -1,0 +1,3 @@
+namespace Kindling.Functions;
+
+internal static class FunctionsMarker;

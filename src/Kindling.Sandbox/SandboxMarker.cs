@@ -1,0 +1,3 @@
+namespace Kindling.Sandbox;
+
+internal static class SandboxMarker;
