@@ -1,0 +1,142 @@
+using System.Runtime.InteropServices;
+
+namespace Kindling.Storage.Durability;
+
+/// <summary>
+/// Crash-safe file publication: content is written to a fresh temporary file and flushed to the device before
+/// a rename makes it visible, and the directory is flushed so that the rename itself survives a power loss.
+/// A crash at any point leaves either the old state or the complete new file, plus at worst a stray temp file.
+/// </summary>
+internal static class DurableFile
+{
+    /// <summary>Creates <paramref name="path"/> (which must not exist) with the content, flushed to disk.</summary>
+    public static void WriteNew(string path, ReadOnlySpan<byte> content, UnixFileMode? unixCreateMode = null)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 0,
+        };
+        if (unixCreateMode is { } mode && !OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = mode;
+        }
+
+        using var stream = new FileStream(path, options);
+        stream.Write(content);
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="content"/> to <paramref name="tempPath"/>, flushes it, and renames it over
+    /// <paramref name="path"/>. The caller flushes the destination directory (once for many files).
+    /// </summary>
+    public static void WriteAndReplace(string tempPath, string path, ReadOnlySpan<byte> content)
+    {
+        try
+        {
+            WriteNew(tempPath, content);
+            File.Move(tempPath, path, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(tempPath);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Publishes a complete, flushed <paramref name="tempPath"/> as <paramref name="path"/> only when
+    /// <paramref name="path"/> does not exist yet; atomic against concurrent creators (link(2)).
+    /// Returns false, leaving the existing file alone, when another creator won. The temp file is removed.
+    /// </summary>
+    public static bool PublishIfAbsent(string tempPath, string path)
+    {
+        try
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                try
+                {
+                    File.Move(tempPath, path, overwrite: false);
+                    return true;
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    return false;
+                }
+            }
+
+            if (LibC.Link(tempPath, path) == 0)
+            {
+                return true;
+            }
+
+            var error = Marshal.GetLastPInvokeError();
+            if (error == LibC.ErrorExists)
+            {
+                return false;
+            }
+
+            throw new IOException($"Cannot create '{path}': {Marshal.GetPInvokeErrorMessage(error)} (errno {error}).");
+        }
+        finally
+        {
+            TryDelete(tempPath);
+        }
+    }
+
+    /// <summary>Flushes a directory's entries (creations, renames) to the device.</summary>
+    public static void FlushDirectory(string directory)
+    {
+        // Windows has no directory fsync; NTFS journals metadata itself.
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var fd = LibC.Open(directory, LibC.OpenReadOnlyCloseOnExec);
+        if (fd < 0)
+        {
+            throw Failure("open", directory);
+        }
+
+        try
+        {
+            while (LibC.FSync(fd) != 0)
+            {
+                if (Marshal.GetLastPInvokeError() != LibC.ErrorInterrupted)
+                {
+                    throw Failure("fsync", directory);
+                }
+            }
+        }
+        finally
+        {
+            _ = LibC.Close(fd);
+        }
+    }
+
+    /// <summary>Deletes a file, ignoring failures (used on cleanup paths where the original error matters more).</summary>
+    public static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static IOException Failure(string call, string path)
+    {
+        var error = Marshal.GetLastPInvokeError();
+        return new IOException($"{call} of '{path}' failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error}).");
+    }
+}
