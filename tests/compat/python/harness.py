@@ -225,23 +225,48 @@ class KindlingServer:
         )
 
     def raw(self, method: str, path: str, body: bytes | str | None = None,
-            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-        """A SigV4-signed request built by hand (botocore.auth.SigV4Auth) and sent with urllib."""
+            headers: dict[str, str] | None = None, *, sign: bool = True, timestamp=None,
+            access_key_id: str | None = None, secret_access_key: str | None = None,
+            send_body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+        """A SigV4-signed request built by hand (botocore.auth.SigV4Auth) and sent with urllib.
+
+        `timestamp` (a UTC datetime) signs as of another time; `send_body` sends different bytes than
+        were signed; `sign=False` sends no Authorization at all."""
         if isinstance(body, str):
             body = body.encode()
         url = self.endpoint + path
         req = botocore.awsrequest.AWSRequest(method=method, url=url, data=body or b"",
                                              headers=dict(headers or {}))
-        creds = botocore.credentials.Credentials(self.access_key_id, self.secret_access_key)
-        botocore.auth.SigV4Auth(creds, "lambda", REGION).add_auth(req)
+        if sign:
+            creds = botocore.credentials.Credentials(access_key_id or self.access_key_id,
+                                                     secret_access_key or self.secret_access_key)
+            _FixedTimeSigV4Auth(creds, "lambda", REGION, timestamp).add_auth(req)
         prepared = req.prepare()
-        ureq = urllib.request.Request(prepared.url, data=body if body else None, method=method,
+        payload = send_body if send_body is not None else body
+        ureq = urllib.request.Request(prepared.url, data=payload if payload else None, method=method,
                                       headers=dict(prepared.headers.items()))
         try:
             with urllib.request.urlopen(ureq, timeout=60) as resp:
                 return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
         except urllib.error.HTTPError as e:
             return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
+
+
+class _FixedTimeSigV4Auth(botocore.auth.SigV4Auth):
+    """botocore's SigV4 signer, optionally signing as of a given UTC time (for clock-skew tests)."""
+
+    def __init__(self, credentials, service, region, timestamp=None):
+        super().__init__(credentials, service, region)
+        self._timestamp = timestamp
+
+    def add_auth(self, request):
+        if self._timestamp is None:
+            return super().add_auth(request)
+        request.context["timestamp"] = self._timestamp.strftime(botocore.auth.SIGV4_TIMESTAMP)
+        self._modify_request_before_signing(request)
+        canonical_request = self.canonical_request(request)
+        string_to_sign = self.string_to_sign(request, canonical_request)
+        self._inject_signature_to_request(request, self.signature(string_to_sign, request))
 
 
 # ---------------------------------------------------------------- test base
