@@ -1,3 +1,0 @@
-namespace Kindling.Functions;
-
-internal static class FunctionsMarker;

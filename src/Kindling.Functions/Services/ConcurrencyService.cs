@@ -1,0 +1,192 @@
+using Kindling.Functions.Arns;
+using Kindling.Functions.Errors;
+using Kindling.Functions.Model;
+using Kindling.Functions.Persistence;
+using Kindling.Functions.Validation;
+using Kindling.Storage.Metadata;
+
+namespace Kindling.Functions.Services;
+
+/// <summary>Reserved concurrency (Put/Get/Delete) and provisioned concurrency configurations.</summary>
+public sealed class ConcurrencyService(FunctionStore functions, AccountLimits limits, TimeProvider time)
+{
+    /// <summary>The sum of every function's reserved concurrency, optionally leaving one function out.</summary>
+    public async Task<int> TotalReservedAsync(string? except, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        ItemKey? after = null;
+        while (true)
+        {
+            var batch = await functions.Documents.ScanAsync<FunctionMeta>(Tables.FunctionMeta, after, 500, cancellationToken);
+            if (batch.Count == 0)
+            {
+                return total;
+            }
+
+            foreach (var (key, meta) in batch)
+            {
+                if (key.Partition != except)
+                {
+                    total += meta.ReservedConcurrentExecutions ?? 0;
+                }
+
+                after = key;
+            }
+        }
+    }
+
+    /// <summary>PutFunctionConcurrency.</summary>
+    public async Task<Concurrency> PutReservedAsync(string functionName, Concurrency request, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.Required(request.ReservedConcurrentExecutions, "reservedConcurrentExecutions");
+        errors.Range(request.ReservedConcurrentExecutions, "reservedConcurrentExecutions", 0, long.MaxValue);
+        errors.ThrowIfAny();
+        var name = functions.ParseUnqualified(functionName);
+        while (true)
+        {
+            var meta = await functions.RequireMetaAsync(name, cancellationToken);
+            var others = await TotalReservedAsync(name, cancellationToken);
+            if (limits.ConcurrentExecutions - others - request.ReservedConcurrentExecutions!.Value < limits.MinimumUnreservedConcurrency)
+            {
+                throw LambdaErrors.InvalidParameter(
+                    $"Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [{limits.MinimumUnreservedConcurrency}].");
+            }
+
+            try
+            {
+                await functions.Documents.WriteAsync(
+                    Documents.Put(Tables.FunctionMeta, name, "", meta.Value with { ReservedConcurrentExecutions = request.ReservedConcurrentExecutions }, meta.Version),
+                    cancellationToken);
+                return request;
+            }
+            catch (StoreConditionFailedException)
+            {
+                // The function's metadata changed meanwhile: check again.
+            }
+        }
+    }
+
+    /// <summary>GetFunctionConcurrency (an empty object when none is set).</summary>
+    public async Task<Concurrency> GetReservedAsync(string functionName, CancellationToken cancellationToken)
+    {
+        var name = functions.ParseUnqualified(functionName);
+        var meta = await functions.RequireMetaAsync(name, cancellationToken);
+        return new Concurrency(meta.Value.ReservedConcurrentExecutions);
+    }
+
+    /// <summary>DeleteFunctionConcurrency.</summary>
+    public async Task DeleteReservedAsync(string functionName, CancellationToken cancellationToken)
+    {
+        var name = functions.ParseUnqualified(functionName);
+        while (true)
+        {
+            var meta = await functions.RequireMetaAsync(name, cancellationToken);
+            try
+            {
+                await functions.Documents.WriteAsync(
+                    Documents.Put(Tables.FunctionMeta, name, "", meta.Value with { ReservedConcurrentExecutions = null }, meta.Version),
+                    cancellationToken);
+                return;
+            }
+            catch (StoreConditionFailedException)
+            {
+                // Changed meanwhile: retry.
+            }
+        }
+    }
+
+    /// <summary>PutProvisionedConcurrencyConfig.</summary>
+    public async Task<ProvisionedConcurrencyConfig> PutProvisionedAsync(string functionName, string? qualifier, ProvisionedConcurrencyRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.Required(qualifier, "qualifier");
+        errors.Required(request.ProvisionedConcurrentExecutions, "provisionedConcurrentExecutions");
+        errors.Range(request.ProvisionedConcurrentExecutions, "provisionedConcurrentExecutions", 1, long.MaxValue);
+        errors.ThrowIfAny();
+        var (name, q) = await RequirePublishedQualifierAsync(functionName, qualifier!, cancellationToken);
+        var meta = await functions.RequireMetaAsync(name, cancellationToken);
+        var others = (await functions.Documents.QueryAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, name, cancellationToken))
+            .Where(p => p.Value.FunctionArn != functions.Account.FunctionArn(name, q))
+            .Sum(p => p.Value.RequestedProvisionedConcurrentExecutions);
+        var requested = request.ProvisionedConcurrentExecutions!.Value;
+        if (meta.Value.ReservedConcurrentExecutions is { } reserved && others + requested > reserved)
+        {
+            throw LambdaErrors.InvalidParameter(
+                $"Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function {name}. Reserved: {reserved}, Provisioned: {others + requested}.");
+        }
+
+        if (meta.Value.ReservedConcurrentExecutions is null
+            && limits.ConcurrentExecutions - await TotalReservedAsync(null, cancellationToken) - others - requested < limits.MinimumUnreservedConcurrency)
+        {
+            throw LambdaErrors.InvalidParameter(
+                $"Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [{limits.ConcurrentExecutions - await TotalReservedAsync(null, cancellationToken) - others}].");
+        }
+
+        var config = new ProvisionedConcurrencyConfig
+        {
+            RequestedProvisionedConcurrentExecutions = requested,
+            AllocatedProvisionedConcurrentExecutions = 0,
+            AvailableProvisionedConcurrentExecutions = 0,
+            Status = "IN_PROGRESS",
+            LastModified = Timestamps.Format(time.GetUtcNow()),
+            FunctionArn = functions.Account.FunctionArn(name, q),
+        };
+        await functions.Documents.WriteAsync(Documents.Put(Tables.ProvisionedConcurrency, name, q, config, null), cancellationToken);
+        return config with { FunctionArn = null };
+    }
+
+    /// <summary>GetProvisionedConcurrencyConfig.</summary>
+    public async Task<ProvisionedConcurrencyConfig> GetProvisionedAsync(string functionName, string? qualifier, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.Required(qualifier, "qualifier");
+        errors.ThrowIfAny();
+        var (name, q) = await RequirePublishedQualifierAsync(functionName, qualifier!, cancellationToken);
+        var config = await functions.Documents.GetAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, name, q, cancellationToken)
+            ?? throw ProvisionedNotFound();
+        return config.Value with { FunctionArn = null };
+    }
+
+    /// <summary>DeleteProvisionedConcurrencyConfig.</summary>
+    public async Task DeleteProvisionedAsync(string functionName, string? qualifier, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.Required(qualifier, "qualifier");
+        errors.ThrowIfAny();
+        var (name, q) = await RequirePublishedQualifierAsync(functionName, qualifier!, cancellationToken);
+        var config = await functions.Documents.GetAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, name, q, cancellationToken)
+            ?? throw ProvisionedNotFound();
+        await functions.Documents.WriteAsync(new DeleteItem(Tables.ProvisionedConcurrency, name, q, config.Version), cancellationToken);
+    }
+
+    /// <summary>ListProvisionedConcurrencyConfigs.</summary>
+    public async Task<(IReadOnlyList<ProvisionedConcurrencyConfig> Configs, string? NextMarker)> ListProvisionedAsync(
+        string functionName, string? marker, int? maxItems, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.Range(maxItems, "maxItems", 1, 50);
+        errors.ThrowIfAny();
+        var name = functions.ParseUnqualified(functionName);
+        _ = await functions.RequireLatestAsync(name, cancellationToken);
+        var configs = (await functions.Documents.QueryAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, name, cancellationToken))
+            .Select(c => c.Value)
+            .ToList();
+        return Pagination.Page(configs, marker, maxItems);
+    }
+
+    private async Task<(string Name, string Qualifier)> RequirePublishedQualifierAsync(string functionName, string qualifier, CancellationToken cancellationToken)
+    {
+        var reference = functions.Parse(functionName, qualifier);
+        if (reference.Qualifier == "$LATEST")
+        {
+            throw LambdaErrors.InvalidParameter("Provisioned Concurrency Configs cannot be applied to unpublished function versions.");
+        }
+
+        _ = await functions.ResolveAsync(reference, cancellationToken);
+        return (reference.Name, reference.Qualifier!);
+    }
+
+    private static LambdaException ProvisionedNotFound() =>
+        new(System.Net.HttpStatusCode.NotFound, "ProvisionedConcurrencyConfigNotFoundException", "No Provisioned Concurrency Config found for this function");
+}

@@ -1,0 +1,182 @@
+using Kindling.Functions.Model;
+using Kindling.Functions.Packages;
+using Kindling.Functions.Persistence;
+using Kindling.Functions.Services;
+using Kindling.Storage.Code;
+using Kindling.Storage.Metadata;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Kindling.Functions.State;
+
+/// <summary>
+/// The background half of CreateFunction and the updates: verifies the archive and the entrypoint, then moves
+/// each pending version to Active/Successful or Failed. At start it picks up work a crash left pending.
+/// </summary>
+public sealed partial class FunctionStateReconciler(
+    FunctionStateQueue queue,
+    FunctionStore functions,
+    LayerService layers,
+    ICodeStore code,
+    EventSourceMappingService mappings,
+    TimeProvider time,
+    ILogger<FunctionStateReconciler> logger) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await RecoverAsync(stoppingToken);
+        await foreach (var name in queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                if (name.StartsWith(FunctionStateQueue.MappingPrefix, StringComparison.Ordinal))
+                {
+                    await mappings.SettleAsync(name[FunctionStateQueue.MappingPrefix.Length..], stoppingToken);
+                    continue;
+                }
+
+                await ReconcileAsync(name, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogReconcileFailed(logger, name, ex);
+            }
+        }
+    }
+
+    /// <summary>Settles every pending version of one function.</summary>
+    public async Task ReconcileAsync(string name, CancellationToken cancellationToken)
+    {
+        var versions = await functions.Documents.QueryAsync<FunctionVersionRecord>(Tables.Function, name, cancellationToken);
+        foreach (var version in versions.Where(v => v.Value.Pending is not null))
+        {
+            var outcome = await CheckAsync(version.Value, cancellationToken);
+            var settled = Settle(version.Value, outcome);
+            try
+            {
+                await functions.Documents.WriteAsync(
+                    Documents.Put(Tables.Function, name, Tables.VersionKey(version.Value.Configuration.Version), settled, version.Version),
+                    cancellationToken);
+            }
+            catch (StoreConditionFailedException)
+            {
+                // Changed meanwhile (deleted, or published from): look again.
+                queue.Enqueue(name);
+                return;
+            }
+        }
+    }
+
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        ItemKey? after = null;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var batch = await functions.Documents.ScanAsync<FunctionVersionRecord>(Tables.Function, after, 500, cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var (key, record) in batch)
+            {
+                if (record.Pending is not null)
+                {
+                    names.Add(key.Partition);
+                }
+
+                after = key;
+            }
+        }
+
+        foreach (var name in names)
+        {
+            queue.Enqueue(name);
+        }
+    }
+
+    private async Task<(string Code, string Reason)?> CheckAsync(FunctionVersionRecord record, CancellationToken cancellationToken)
+    {
+        var zip = await code.ReadAsync(record.CodeId, cancellationToken);
+        if (ZipPackage.Verify(zip) is { } zipError)
+        {
+            return ("InvalidZipFileException", zipError);
+        }
+
+        var configuration = record.Configuration;
+        var layerFiles = new List<IReadOnlySet<string>>();
+        try
+        {
+            foreach (var layer in await layers.ResolveAsync(configuration.Layers?.Select(l => l.Arn).ToList(), cancellationToken))
+            {
+                layerFiles.Add(ZipPackage.Inspect(await code.ReadAsync(layer.CodeId, cancellationToken)).Files);
+            }
+        }
+        catch (Errors.LambdaException ex)
+        {
+            return ("InvalidConfiguration", ex.Message);
+        }
+
+        var missing = EntrypointCheck.Find(configuration.Runtime, configuration.Handler, ZipPackage.Inspect(zip).Files, layerFiles);
+        return missing is null ? null : ("InvalidConfiguration", missing);
+    }
+
+    private FunctionVersionRecord Settle(FunctionVersionRecord record, (string Code, string Reason)? failure)
+    {
+        var pending = record.Pending!;
+        var configuration = record.Configuration;
+        var revision = Guid.NewGuid().ToString();
+        if (pending.Kind == "Create")
+        {
+            return record with
+            {
+                Pending = null,
+                Configuration = configuration with
+                {
+                    RevisionId = revision,
+                    State = failure is null ? "Active" : "Failed",
+                    StateReason = failure?.Reason,
+                    StateReasonCode = failure?.Code,
+                    LastUpdateStatus = failure is null ? "Successful" : "Failed",
+                    LastUpdateStatusReason = failure?.Reason,
+                    LastUpdateStatusReasonCode = failure?.Code,
+                },
+            };
+        }
+
+        if (failure is null)
+        {
+            return record with
+            {
+                Pending = null,
+                Configuration = configuration with
+                {
+                    RevisionId = revision,
+                    LastUpdateStatus = "Successful",
+                    LastUpdateStatusReason = null,
+                    LastUpdateStatusReasonCode = null,
+                },
+            };
+        }
+
+        // A failed update leaves the function running what it ran before.
+        var previous = pending.Previous ?? record;
+        return previous with
+        {
+            Pending = null,
+            Configuration = previous.Configuration with
+            {
+                RevisionId = revision,
+                LastModified = Timestamps.Format(time.GetUtcNow()),
+                LastUpdateStatus = "Failed",
+                LastUpdateStatusReason = failure.Value.Reason,
+                LastUpdateStatusReasonCode = failure.Value.Code,
+            },
+        };
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Settling the state of function {Name} failed")]
+    private static partial void LogReconcileFailed(ILogger logger, string name, Exception exception);
+}
