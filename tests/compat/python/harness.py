@@ -181,6 +181,13 @@ class KindlingServer:
         self.stop()
         self.start()
 
+    def kill9(self) -> None:
+        """SIGKILL, no shutdown path (crash-consistency tests)."""
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
     def cleanup(self) -> None:
         try:
             self.stop()
