@@ -4,6 +4,9 @@ concurrency, event invoke configs, URL configs, event source mappings, account u
 
 Full Get responses are compared minus ResponseMetadata; the only field dropped is the code download
 Location (a presigned URL, which may carry a fresh signature).
+
+CrashTests: a SIGKILL in the middle of concurrent CreateFunction calls loses no acknowledged write and
+leaves no half-written function (issue 2: "a kill -9 mid-write leaves the store consistent").
 """
 
 import copy
