@@ -1,1 +1,6 @@
-return 0;
+using System.CommandLine;
+using Kindling.Server.Cli;
+
+var root = new RootCommand("Kindling: a self-hosted serverless platform that speaks AWS Lambda's APIs.");
+root.Add(ServerCommand.Create());
+return await root.Parse(args).InvokeAsync();

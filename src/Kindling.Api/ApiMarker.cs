@@ -1,3 +1,0 @@
-namespace Kindling.Api;
-
-internal static class ApiMarker;

@@ -1,0 +1,4 @@
+namespace Kindling.Api.Endpoints;
+
+/// <summary>TagResource's body.</summary>
+internal sealed record TagResourceRequest(Dictionary<string, string>? Tags);

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Security.Cryptography;
+using Kindling.Api.Authentication;
+using Kindling.Api.Errors;
+using Kindling.Functions.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Kindling.Api.Hosting;
+
+/// <summary>
+/// Front door of every API request: assigns the request id, verifies the SigV4 signature, and turns
+/// exceptions into AWS-shaped errors.
+/// </summary>
+internal sealed partial class LambdaApiMiddleware(RequestDelegate next, SigV4Verifier verifier, ILogger<LambdaApiMiddleware> logger)
+{
+    private static readonly string[] LambdaService = ["lambda"];
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        context.Items[RequestIds.Key] = requestId;
+        context.Response.Headers["x-amzn-RequestId"] = requestId;
+        try
+        {
+            if (!IsUnsigned(context.Request.Path))
+            {
+                await AuthenticateAsync(context);
+            }
+
+            await next(context);
+        }
+        catch (LambdaException ex) when (!context.Response.HasStarted)
+        {
+            await ErrorWriter.WriteAsync(context, ex);
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            await ErrorWriter.WriteAsync(context, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? LambdaErrors.ZipTooLarge()
+                : LambdaErrors.InvalidRequestContent(ex.Message));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            LogUnhandled(logger, context.Request.Method, context.Request.Path, ex);
+            await ErrorWriter.WriteAsync(context, LambdaErrors.Service("An internal error occurred. Request id: " + requestId));
+        }
+    }
+
+    private static bool IsUnsigned(PathString path) =>
+        path.StartsWithSegments("/kindling/code", StringComparison.Ordinal) || path.Equals("/kindling/health", StringComparison.Ordinal);
+
+    private async Task AuthenticateAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var body = await RequestBody.ReadAsync(context, RequestBody.MaxCodeRequestBytes);
+        var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (name, values) in request.Headers)
+        {
+            headers[name.ToLowerInvariant()] = values.Select(v => v ?? "").ToList();
+        }
+
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
+        var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
+        var rawQuery = queryStart < 0 ? "" : rawTarget[(queryStart + 1)..];
+        var payloadHash = Convert.ToHexStringLower(SHA256.HashData(body.Span));
+        var result = verifier.Verify(new SigV4Request(request.Method, rawPath, rawQuery, headers, payloadHash), LambdaService);
+        if (!result.Succeeded)
+        {
+            throw new LambdaException(HttpStatusCode.Forbidden, result.ErrorCode!, result.ErrorMessage!, capitalMessage: false, type: "User");
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);
+}

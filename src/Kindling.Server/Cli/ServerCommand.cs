@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Kindling.Server.Configuration;
+using Kindling.Server.Hosting;
+
+namespace Kindling.Server.Cli;
+
+/// <summary><c>kindling server</c>: runs every role in one process with embedded defaults.</summary>
+internal static class ServerCommand
+{
+    public static Command Create()
+    {
+        var listen = new Option<string>("--listen") { Description = "Address to serve the API on [default: 127.0.0.1:9000]" };
+        var dataDir = new Option<string>("--data-dir") { Description = "Where metadata, code and keys are kept [default: ~/.local/share/kindling]" };
+        var region = new Option<string>("--region") { Description = "Region the server presents [default: us-east-1]" };
+        var accountId = new Option<string>("--account-id") { Description = "Account id the server presents [default: 000000000000]" };
+        var accessKeyId = new Option<string>("--access-key-id") { Description = "Root access key id [default: generated on first start]" };
+        var secret = new Option<string>("--secret-access-key") { Description = "Root secret access key [default: generated on first start]" };
+        var config = new Option<string>("--config") { Description = "JSON file of settings keyed by option name [default: ~/.config/kindling/config.json]" };
+        var command = new Command("server", "Start Kindling (API, control plane and worker) in this process.")
+        {
+            listen, dataDir, region, accountId, accessKeyId, secret, config,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var commandLine = new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                ["listen"] = parse.GetValue(listen),
+                ["data-dir"] = parse.GetValue(dataDir),
+                ["region"] = parse.GetValue(region),
+                ["account-id"] = parse.GetValue(accountId),
+                ["access-key-id"] = parse.GetValue(accessKeyId),
+                ["secret-access-key"] = parse.GetValue(secret),
+            };
+            var configPath = parse.GetValue(config) ?? Environment.GetEnvironmentVariable("KINDLING_CONFIG")
+                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config", "kindling", "config.json");
+            SettingSources sources;
+            try
+            {
+                sources = new SettingSources(commandLine, Environment.GetEnvironmentVariable, SettingSources.ReadFile(configPath));
+            }
+            catch (InvalidOperationException ex)
+            {
+                await Console.Error.WriteLineAsync("kindling: " + ex.Message);
+                return 2;
+            }
+
+            var options = new ServerOptions
+            {
+                Listen = sources.Get("listen") ?? "127.0.0.1:9000",
+                DataDirectory = Path.GetFullPath(ExpandHome(sources.Get("data-dir")
+                    ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "kindling"))),
+                Region = sources.Get("region") ?? "us-east-1",
+                AccountId = sources.Get("account-id") ?? "000000000000",
+                AccessKeyId = sources.Get("access-key-id"),
+                SecretAccessKey = sources.Get("secret-access-key"),
+            };
+            var problems = ServerOptionsValidator.Validate(options);
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems)
+                {
+                    await Console.Error.WriteLineAsync("kindling: " + problem);
+                }
+
+                return 2;
+            }
+
+            return await ServerHost.RunAsync(options, cancellationToken);
+        });
+        return command;
+    }
+
+    private static string ExpandHome(string path) =>
+        path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
+            : path;
+}

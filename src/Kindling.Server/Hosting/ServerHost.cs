@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Net;
+using Kindling.Api;
+using Kindling.Functions;
+using Kindling.Functions.Arns;
+using Kindling.Functions.Runtimes;
+using Kindling.Functions.Services;
+using Kindling.Server.Configuration;
+using Kindling.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Kindling.Server.Hosting;
+
+/// <summary>The composition root: every role of Kindling in one process.</summary>
+internal static class ServerHost
+{
+    public static async Task<int> RunAsync(ServerOptions options, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.StartNew();
+        Directory.CreateDirectory(options.DataDirectory);
+        var (rootKey, generated, credentialsPath) = RootCredentials.Resolve(options);
+        ServerOptionsValidator.TryParseListen(options.Listen, out var host, out var port);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 80L * 1024 * 1024;
+            if (host == "localhost")
+            {
+                kestrel.ListenLocalhost(port);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(host), port);
+            }
+        });
+
+        var baseUrl = $"http://{options.Listen}";
+        builder.Services.AddKindlingStorage(options.DataDirectory);
+        builder.Services.AddKindlingFunctions(
+            new AccountContext(options.Region, options.AccountId),
+            new AccountLimits(),
+            new FunctionUrlOptions($"http://{{0}}.lambda-url.{options.Region}.localhost:{port}/"),
+            new RuntimeCatalog(RuntimeCatalog.Custom));
+        builder.Services.AddLambdaApi(options.Region, baseUrl, [rootKey]);
+
+        await using var app = builder.Build();
+        app.MapLambdaApi();
+        await app.StartAsync(cancellationToken);
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? baseUrl;
+        StartupBanner.Print(address, options, rootKey, generated, credentialsPath, started.Elapsed);
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+}
