@@ -1,0 +1,238 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using Kindling.Sandbox.Cgroups;
+using Kindling.Sandbox.Interop;
+using Kindling.Sandbox.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Kindling.Sandbox.Bubblewrap;
+
+/// <summary>
+/// A running bubblewrap sandbox. Its exit is learnt from bubblewrap's status pipe (an "exit-code" record, then
+/// end of file when bubblewrap exits), so no thread waits per sandbox; bubblewrap is reaped right after.
+/// </summary>
+internal sealed class BubblewrapSandbox : ISandbox
+{
+    private static readonly TimeSpan s_killTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly int _bubblewrapPid;
+    private readonly TextReader _status;
+    private readonly ITmpVolume _volume;
+    private readonly ILogger _logger;
+    private readonly Lock _reapLock = new();
+    private bool _reaped;
+    private long _finalMaxMemory;
+    private int _disposed;
+
+    public BubblewrapSandbox(
+        string id, int bubblewrapPid, int pid, Socket listener, Stream output, TextReader status,
+        ICgroup cgroup, ITmpVolume volume, ILogger logger)
+    {
+        Id = id;
+        _bubblewrapPid = bubblewrapPid;
+        Pid = pid;
+        RuntimeApiListener = listener;
+        Output = output;
+        _status = status;
+        Cgroup = cgroup;
+        _volume = volume;
+        _logger = logger;
+        Exited = WatchAsync();
+    }
+
+    /// <inheritdoc />
+    public string Id { get; }
+
+    /// <inheritdoc />
+    public int Pid { get; }
+
+    /// <inheritdoc />
+    public Socket RuntimeApiListener { get; }
+
+    /// <inheritdoc />
+    public Stream Output { get; }
+
+    /// <inheritdoc />
+    public Task<SandboxExit> Exited { get; }
+
+    /// <summary>The sandbox's control groups.</summary>
+    public ICgroup Cgroup { get; }
+
+    /// <summary>The sandbox's /tmp.</summary>
+    public ITmpVolume TmpVolume => _volume;
+
+    /// <inheritdoc />
+    public long MemoryUsageBytes => Volatile.Read(ref _disposed) == 0 ? Cgroup.MemoryUsageBytes : 0;
+
+    /// <inheritdoc />
+    public long MaxMemoryUsageBytes => Volatile.Read(ref _disposed) == 0 && !Exited.IsCompleted
+        ? Cgroup.MaxMemoryUsageBytes
+        : Interlocked.Read(ref _finalMaxMemory);
+
+    /// <inheritdoc />
+    public ValueTask FreezeAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Cgroup.FreezeAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask ThawAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Cgroup.ThawAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask KillAsync()
+    {
+        lock (_reapLock)
+        {
+            // A zombie's pid is not reused until reaped, so this cannot hit another process.
+            if (!_reaped)
+            {
+                _ = Libc.kill(_bubblewrapPid, Libc.SigKill);
+            }
+        }
+
+        // bubblewrap's --die-with-parent can lose a start-up race and leave the sandbox behind (pitfall 3):
+        // always kill through the control group as well.
+        await KillGroupAsync();
+        await Exited;
+        var emptied = await CgroupFiles.WaitUntilAsync(IsGroupEmpty, s_killTimeout, CancellationToken.None);
+        if (!emptied)
+        {
+            SandboxLog.KillIncomplete(_logger, Id);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await KillAsync();
+        }
+        finally
+        {
+            // The listener keeps the network namespace alive (pitfall 5).
+            RuntimeApiListener.Dispose();
+            try
+            {
+                await Cgroup.RemoveAsync(CancellationToken.None);
+                _volume.Dispose();
+            }
+            catch (IOException exception)
+            {
+                SandboxLog.CleanupFailed(_logger, Id, exception);
+            }
+            finally
+            {
+                await Output.DisposeAsync();
+                _status.Dispose();
+            }
+        }
+    }
+
+    private async ValueTask KillGroupAsync()
+    {
+        try
+        {
+            await Cgroup.KillAllAsync(CancellationToken.None);
+        }
+        catch (IOException)
+        {
+            // The group is already gone.
+        }
+    }
+
+    private bool IsGroupEmpty()
+    {
+        try
+        {
+            return Cgroup.ReadProcesses().Count == 0;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    private async Task<SandboxExit> WatchAsync()
+    {
+        int? reported = null;
+        try
+        {
+            while (await _status.ReadLineAsync() is { } line)
+            {
+                reported ??= ReadExitCode(line);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException)
+        {
+            SandboxLog.MonitorFailed(_logger, Id, exception);
+        }
+
+        var status = Reap();
+        var exit = ToExit(reported, status);
+        try
+        {
+            Interlocked.Exchange(ref _finalMaxMemory, Cgroup.MaxMemoryUsageBytes);
+            exit = exit with { OutOfMemory = Cgroup.OomKillCount > 0 };
+        }
+        catch (IOException exception)
+        {
+            SandboxLog.MonitorFailed(_logger, Id, exception);
+        }
+
+        SandboxLog.Exited(_logger, Id, exit.ExitCode, exit.OutOfMemory);
+        return exit;
+    }
+
+    /// <summary>Collects bubblewrap's status; it closed the status pipe, so it is exiting and this is quick.</summary>
+    private int Reap()
+    {
+        lock (_reapLock)
+        {
+            var status = Libc.WaitForExit(_bubblewrapPid);
+            _reaped = true;
+            return status;
+        }
+    }
+
+    /// <summary>The code in a <c>{ "exit-code": N }</c> record, or null for other records (the child pid).</summary>
+    internal static int? ReadExitCode(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.TryGetProperty("exit-code", out var code) ? code.GetInt32() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Combines bubblewrap's report (if it lived to write one) with its own wait status.</summary>
+    internal static SandboxExit ToExit(int? reported, int waitStatus)
+    {
+        if (reported is { } code)
+        {
+            return new SandboxExit(code, code is > 128 and <= 128 + 64 ? code - 128 : null, false);
+        }
+
+        var signal = waitStatus & 0x7f;
+        if (waitStatus >= 0 && signal != 0 && signal != 0x7f)
+        {
+            return new SandboxExit(128 + signal, signal, false);
+        }
+
+        return new SandboxExit(waitStatus >= 0 ? (waitStatus >> 8) & 0xff : 255, null, false);
+    }
+}

@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Kindling.Sandbox.Bubblewrap;
+using Kindling.Sandbox.Cgroups;
+using Kindling.Sandbox.Interop;
+using Kindling.Sandbox.Networking;
+using Kindling.Sandbox.Seccomp;
+using Kindling.Sandbox.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Kindling.Sandbox;
+
+/// <summary>
+/// Launches sandboxes with bubblewrap (DESIGN §2): new user, pid, mount, ipc, uts, cgroup and (unless egress is
+/// allowed) network namespaces; a read-only root of host binds; a private /tmp; an unprivileged user without
+/// capabilities; no_new_privs and a seccomp filter; cgroups set before the command runs. Needs root (cgroups,
+/// loop devices). Dispose it last: the thread that spawned the sandboxes ends, and with it every sandbox still
+/// running.
+/// </summary>
+public sealed class BubblewrapLauncher : ISandboxLauncher, IDisposable
+{
+    private const int MaxIdLength = 64;
+    private static readonly TimeSpan s_failureOutputTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly BubblewrapLauncherOptions _options;
+    private readonly ICgroupDriver _cgroups;
+    private readonly ITmpVolumeProvider _volumes;
+    private readonly ILogger _logger;
+    private readonly HostRoot _root;
+    private readonly SandboxEtc _etc;
+    private readonly SandboxThread _thread;
+    private readonly string[] _spawnPrefix;
+    private volatile bool _broken;
+    private int _disposed;
+
+    /// <summary>Creates the launcher from configured options.</summary>
+    public BubblewrapLauncher(IOptions<BubblewrapLauncherOptions> options, ILogger<BubblewrapLauncher> logger)
+        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), logger)
+    {
+    }
+
+    /// <summary>
+    /// Creates the launcher: detects the control-group version, prepares the state directory (removing /tmp
+    /// volumes a crashed worker left), compiles the seccomp filter and starts the spawning thread.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The host lacks bubblewrap or usable control groups.</exception>
+    public BubblewrapLauncher(BubblewrapLauncherOptions options, ILogger<BubblewrapLauncher>? logger = null)
+        : this(options, CgroupDiscovery.CreateDriver(CgroupPaths.Default with { GroupName = options?.CgroupName ?? "kindling" }), null, logger)
+    {
+    }
+
+    internal BubblewrapLauncher(BubblewrapLauncherOptions options, ICgroupDriver cgroups, ITmpVolumeProvider? volumes, ILogger? logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(cgroups);
+        if (!File.Exists(options.BubblewrapPath))
+        {
+            throw new PlatformNotSupportedException($"bubblewrap not found at {options.BubblewrapPath} (Debian package bubblewrap).");
+        }
+
+        _options = options;
+        _cgroups = cgroups;
+        _logger = logger ?? NullLogger.Instance;
+        var dropToUser = options.HostUserId is not null && Environment.IsPrivilegedProcess;
+        var hostUid = dropToUser ? options.HostUserId!.Value : (int)Libc.geteuid();
+        var hostGid = dropToUser ? options.HostGroupId ?? options.HostUserId!.Value : (int)Libc.getegid();
+        _spawnPrefix = dropToUser
+            ? [options.SetprivPath, $"--reuid={hostUid}", $"--regid={hostGid}", "--clear-groups", "--", options.BubblewrapPath]
+            : [options.BubblewrapPath];
+
+        // Searchable, not listable, by the sandboxes' host user: bubblewrap binds /etc files and /tmp from here.
+        UnixModes.CreateDirectory(options.StateDirectory, UnixModes.WorldSearchable);
+        UnixModes.Set(options.StateDirectory, UnixModes.WorldSearchable);
+        _volumes = volumes ?? (options.TmpStorage == TmpStorageKind.Tmpfs
+            ? new TmpfsVolumeProvider()
+            : new LoopTmpVolumeProvider(Path.Combine(options.StateDirectory, "tmp"), hostUid, hostGid));
+        _root = HostRoot.Detect();
+        _etc = new SandboxEtc(Path.Combine(options.StateDirectory, "etc"), options.SandboxUserId, options.SandboxGroupId);
+        _ = SeccompProgram.Bytes;
+        _thread = new SandboxThread();
+        SandboxLog.LauncherReady(_logger, cgroups.Version, options.TmpStorage, hostUid.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ISandbox> LaunchAsync(SandboxSpec spec, CancellationToken cancellationToken)
+    {
+        Validate(spec);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_broken)
+        {
+            throw new SandboxLaunchException("The launcher's thread is stuck in a sandbox's network namespace; restart the worker.");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var launch = new Launch(spec);
+        try
+        {
+            await StartAsync(launch, cancellationToken);
+            var sandbox = new BubblewrapSandbox(
+                spec.Id, launch.BubblewrapPid, launch.ChildPid, launch.Listener!, launch.Output!, launch.Status!,
+                launch.Cgroup!, launch.Volume!, _logger);
+            launch.Handover();
+            SandboxLog.Launched(_logger, spec.Id, sandbox.Pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return sandbox;
+        }
+        catch (Exception exception)
+        {
+            await launch.AbortAsync();
+            SandboxLog.LaunchFailed(_logger, spec.Id, exception);
+            if (exception is OperationCanceledException or SandboxLaunchException or ObjectDisposedException)
+            {
+                throw;
+            }
+
+            throw new SandboxLaunchException($"Sandbox {spec.Id} could not be launched: {exception.Message}", exception);
+        }
+    }
+
+    /// <summary>Ends the spawning thread: the kernel kills every sandbox still running.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _thread.Dispose();
+    }
+
+    private async Task StartAsync(Launch launch, CancellationToken cancellationToken)
+    {
+        var spec = launch.Spec;
+        launch.Volume = await _volumes.CreateAsync(spec.Id, spec.TmpSizeBytes, cancellationToken);
+        var limits = new CgroupLimits(
+            spec.MemoryLimitBytes + _volumes.MemoryLimitSurcharge(spec.TmpSizeBytes), spec.CpuCount, spec.PidsLimit);
+        launch.Cgroup = _cgroups.Create(spec.Id, limits);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var commandLine = SandboxCommandLine.Build(spec, _options, _root, _etc, launch.Volume.HostDirectory);
+        {
+            var output = Descriptors.CreatePipe();
+            launch.Output = Descriptors.OpenPipeReader(output.Read);
+            var status = Descriptors.CreatePipe();
+            launch.Status = new StreamReader(Descriptors.OpenPipeReader(status.Read), Encoding.UTF8);
+            var block = Descriptors.CreatePipe();
+            launch.BlockWrite = block.Write;
+            var arguments = -1;
+            var seccomp = -1;
+            try
+            {
+                arguments = Descriptors.CreateMemoryFile("kindling-bwrap-args", commandLine.EncodedArguments);
+                seccomp = Descriptors.CreateMemoryFile("kindling-seccomp", SeccompProgram.Bytes.Span);
+                var descriptors = new List<FdMapping>
+                {
+                    new(output.Write, 1),
+                    new(output.Write, 2),
+                    new(arguments, ChildDescriptors.Arguments),
+                    new(status.Write, ChildDescriptors.Status),
+                    new(block.Read, ChildDescriptors.Block),
+                    new(seccomp, ChildDescriptors.Seccomp),
+                };
+                string[] argv =
+                [.. _spawnPrefix, "--args", ChildDescriptors.Arguments.ToString(CultureInfo.InvariantCulture), "--", .. commandLine.Command];
+                launch.BubblewrapPid = await _thread.InvokeAsync(() => PosixSpawn.Spawn(argv[0], argv, descriptors));
+            }
+            finally
+            {
+                // bubblewrap has its copies; ours would keep the pipes open after it exits.
+                Libc.CloseQuietly(ref output.Write);
+                Libc.CloseQuietly(ref status.Write);
+                Libc.CloseQuietly(ref block.Read);
+                Libc.CloseQuietly(ref arguments);
+                Libc.CloseQuietly(ref seccomp);
+            }
+        }
+
+        launch.ChildPid = await ReadChildPidAsync(launch.Status, cancellationToken)
+            ?? throw await FailureAsync(launch, "bubblewrap exited before starting the sandbox");
+
+        try
+        {
+            launch.Cgroup.AddProcess(launch.ChildPid);
+        }
+        catch (IOException exception) when (exception.HResult == Libc.ESrch)
+        {
+            throw await FailureAsync(launch, "the sandbox failed during set-up");
+        }
+
+        var endPoint = new IPEndPoint(IPAddress.Loopback, spec.RuntimeApiPort);
+        try
+        {
+            launch.Listener = spec.AllowNetwork
+                ? NamespaceListener.CreateHere(endPoint)
+                : await _thread.InvokeAsync(() => NamespaceListener.Create(launch.ChildPid, endPoint));
+        }
+        catch (InvalidOperationException)
+        {
+            _broken = true;
+            throw;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            Descriptors.WriteAll(launch.BlockWrite, "\n"u8);
+        }
+        catch (IOException)
+        {
+            throw await FailureAsync(launch, "the sandbox failed during set-up");
+        }
+
+        Libc.CloseQuietly(ref launch.BlockWrite);
+    }
+
+    /// <summary>Reads status records until the one with the child pid; null if bubblewrap exited first.</summary>
+    private static async Task<int?> ReadChildPidAsync(TextReader status, CancellationToken cancellationToken)
+    {
+        while (await status.ReadLineAsync(cancellationToken) is { } line)
+        {
+            using var document = JsonDocument.Parse(line);
+            if (document.RootElement.TryGetProperty("child-pid", out var pid))
+            {
+                return pid.GetInt32();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>What bubblewrap said (its errors go to the output pipe) once it has exited.</summary>
+    private static async Task<SandboxLaunchException> FailureAsync(Launch launch, string what)
+    {
+        launch.Kill();
+        using var timeout = new CancellationTokenSource(s_failureOutputTimeout);
+        var text = new StringBuilder();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while (text.Length < 8192 && (read = await launch.Output!.ReadAsync(buffer, timeout.Token)) > 0)
+            {
+                text.Append(Encoding.UTF8.GetString(buffer, 0, read));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return new SandboxLaunchException($"Sandbox {launch.Spec.Id}: {what}: {text.ToString().Trim()}");
+    }
+
+    private static void Validate(SandboxSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (string.IsNullOrEmpty(spec.Id) || spec.Id.Length > MaxIdLength || spec.Id is "." or ".."
+            || !spec.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        {
+            throw new ArgumentException($"Sandbox id '{spec.Id}' must be 1–{MaxIdLength} letters, digits, '.', '_' or '-'.", nameof(spec));
+        }
+
+        if (spec.Command is not { Count: > 0 } || spec.Command.Any(a => a is null || a.Contains('\0', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("The command must have at least one element and no NUL characters.", nameof(spec));
+        }
+
+        foreach (var (name, value) in spec.Environment)
+        {
+            if (name.Length == 0 || name.Contains('=', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal)
+                || value is null || value.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Environment variable '{name}' has an invalid name or value.", nameof(spec));
+            }
+        }
+
+        RequireDirectory(spec.TaskDirectory, nameof(SandboxSpec.TaskDirectory));
+        if (spec.OptDirectory is not null)
+        {
+            RequireDirectory(spec.OptDirectory, nameof(SandboxSpec.OptDirectory));
+        }
+
+        if (spec.RuntimeDirectory is not null)
+        {
+            RequireDirectory(spec.RuntimeDirectory, nameof(SandboxSpec.RuntimeDirectory));
+        }
+
+        foreach (var path in spec.ExtraReadOnlyPaths)
+        {
+            if (!Path.IsPathFullyQualified(path) || !(File.Exists(path) || Directory.Exists(path)))
+            {
+                throw new ArgumentException($"Extra read-only path '{path}' must be an existing absolute path.", nameof(spec));
+            }
+        }
+
+        if (!spec.WorkingDirectory.StartsWith('/'))
+        {
+            throw new ArgumentException("The working directory must be absolute.", nameof(spec));
+        }
+
+        if (spec.MemoryLimitBytes < 4L * 1024 * 1024 || spec.TmpSizeBytes < 1024 * 1024 || spec.PidsLimit < 2
+            || !double.IsFinite(spec.CpuCount) || spec.CpuCount <= 0 || spec.RuntimeApiPort is < 1 or > 65535)
+        {
+            throw new ArgumentException(
+                "Limits out of range: memory ≥ 4 MiB, /tmp ≥ 1 MiB, pids ≥ 2, CPU count > 0, port 1–65535.", nameof(spec));
+        }
+    }
+
+    private static void RequireDirectory(string? path, string name)
+    {
+        if (path is null || !Path.IsPathFullyQualified(path) || !Directory.Exists(path))
+        {
+            throw new ArgumentException($"{name} '{path}' must be an existing absolute directory.", name);
+        }
+    }
+}

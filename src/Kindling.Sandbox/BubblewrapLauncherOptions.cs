@@ -1,0 +1,40 @@
+namespace Kindling.Sandbox;
+
+/// <summary>How <see cref="BubblewrapLauncher"/> builds sandboxes on this host.</summary>
+public sealed record BubblewrapLauncherOptions
+{
+    /// <summary>The bubblewrap executable (Debian package <c>bubblewrap</c>, ≥ 0.8).</summary>
+    public string BubblewrapPath { get; init; } = "/usr/bin/bwrap";
+
+    /// <summary>util-linux's setpriv, used to start bubblewrap as <see cref="HostUserId"/>.</summary>
+    public string SetprivPath { get; init; } = "/usr/bin/setpriv";
+
+    /// <summary>
+    /// Directory for the launcher's own files: /tmp volume images and mount points, the sandbox's generated
+    /// /etc files. Must be on a disk file system that supports sparse files and O_DIRECT (ext4, xfs).
+    /// </summary>
+    public string StateDirectory { get; init; } = "/var/lib/kindling/sandbox";
+
+    /// <summary>How /tmp is provided.</summary>
+    public TmpStorageKind TmpStorage { get; init; } = TmpStorageKind.LoopbackExt4;
+
+    /// <summary>The uid the command sees (Lambda's sbx_user1051 is 993).</summary>
+    public int SandboxUserId { get; init; } = 993;
+
+    /// <summary>The gid the command sees (Lambda's is 990).</summary>
+    public int SandboxGroupId { get; init; } = 990;
+
+    /// <summary>
+    /// The host uid the sandbox really runs as, when the worker is root: an otherwise unused, unprivileged uid,
+    /// so that a process escaping every namespace is still nobody on the host. Null runs bubblewrap as the
+    /// worker's own user (then the sandbox user is the worker's uid on the host, e.g. root without capabilities).
+    /// The default lies in the range systemd leaves unallocated (65536–524287).
+    /// </summary>
+    public int? HostUserId { get; init; } = 400_993;
+
+    /// <summary>The host gid matching <see cref="HostUserId"/>.</summary>
+    public int? HostGroupId { get; init; } = 400_990;
+
+    /// <summary>The directory under the worker's own control groups that holds the sandboxes' groups.</summary>
+    public string CgroupName { get; init; } = "kindling";
+}

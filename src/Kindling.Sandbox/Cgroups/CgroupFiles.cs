@@ -1,0 +1,103 @@
+using System.Globalization;
+
+namespace Kindling.Sandbox.Cgroups;
+
+/// <summary>Reading and writing control-group interface files (one short value per write, as the kernel expects).</summary>
+internal static class CgroupFiles
+{
+    public static void Write(string directory, string file, string value)
+        => File.WriteAllText(Path.Combine(directory, file), value);
+
+    public static void Write(string directory, string file, long value)
+        => Write(directory, file, value.ToString(CultureInfo.InvariantCulture));
+
+    public static string Read(string directory, string file)
+        => File.ReadAllText(Path.Combine(directory, file));
+
+    public static long ReadInt64(string directory, string file)
+        => long.Parse(Read(directory, file).AsSpan().Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    /// <summary>The value of <c>key value</c> line <paramref name="key"/> in a flat-keyed file such as memory.events.</summary>
+    public static long ReadKeyed(string directory, string file, string key)
+    {
+        foreach (var line in Read(directory, file).AsSpan().EnumerateLines())
+        {
+            var space = line.IndexOf(' ');
+            if (space > 0 && line[..space].SequenceEqual(key))
+            {
+                return long.Parse(line[(space + 1)..].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
+    public static IReadOnlyList<int> ReadPids(string directory)
+    {
+        var pids = new List<int>();
+        foreach (var line in Read(directory, "cgroup.procs").AsSpan().EnumerateLines())
+        {
+            if (!line.IsWhiteSpace())
+            {
+                pids.Add(int.Parse(line.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture));
+            }
+        }
+
+        return pids;
+    }
+
+    /// <summary>
+    /// Removes <paramref name="directory"/> (a missing one counts as removed), retrying while the kernel still
+    /// holds the group: the sandbox's pid 1 is briefly a zombie after the command exits.
+    /// </summary>
+    public static async ValueTask RemoveDirectoryAsync(string directory, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (true)
+        {
+            try
+            {
+                Directory.Delete(directory);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) when (Environment.TickCount64 < deadline)
+            {
+                await Task.Delay(1, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds: first by yielding (freezer transitions take 0.2–2 ms
+    /// here, well under a timer tick), then once per millisecond.
+    /// </summary>
+    /// <returns>False when <paramref name="timeout"/> passed first.</returns>
+    public static async ValueTask<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var start = Environment.TickCount64;
+        var spins = 0;
+        while (!condition())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Environment.TickCount64 - start > (long)timeout.TotalMilliseconds)
+            {
+                return false;
+            }
+
+            if (++spins < 64)
+            {
+                await Task.Yield();
+            }
+            else
+            {
+                await Task.Delay(1, cancellationToken);
+            }
+        }
+
+        return true;
+    }
+}

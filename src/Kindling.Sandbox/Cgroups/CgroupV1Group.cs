@@ -1,0 +1,108 @@
+using Kindling.Sandbox.Interop;
+
+namespace Kindling.Sandbox.Cgroups;
+
+/// <summary>One sandbox's groups in the v1 hierarchies.</summary>
+internal sealed class CgroupV1Group : ICgroup
+{
+    private static readonly TimeSpan s_freezeTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_removeTimeout = TimeSpan.FromSeconds(10);
+
+    public CgroupV1Group(string memory, string cpu, string? cpuAccounting, string pids, string freezer)
+    {
+        MemoryDirectory = memory;
+        CpuDirectory = cpu;
+        CpuAccountingDirectory = cpuAccounting ?? cpu;
+        PidsDirectory = pids;
+        FreezerDirectory = freezer;
+        Directories = new[] { memory, cpu, CpuAccountingDirectory, pids, freezer }.Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    public string MemoryDirectory { get; }
+
+    public string CpuDirectory { get; }
+
+    public string CpuAccountingDirectory { get; }
+
+    public string PidsDirectory { get; }
+
+    public string FreezerDirectory { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Directories { get; }
+
+    /// <inheritdoc />
+    public long MemoryUsageBytes => CgroupFiles.ReadInt64(MemoryDirectory, "memory.usage_in_bytes");
+
+    /// <inheritdoc />
+    public long MaxMemoryUsageBytes => CgroupFiles.ReadInt64(MemoryDirectory, "memory.max_usage_in_bytes");
+
+    /// <inheritdoc />
+    /// <remarks>memory.failcnt counts every reclaim at the limit, not kills; oom_kill (kernel ≥ 4.13) counts kills.</remarks>
+    public long OomKillCount => CgroupFiles.ReadKeyed(MemoryDirectory, "memory.oom_control", "oom_kill");
+
+    /// <inheritdoc />
+    public TimeSpan CpuUsage => TimeSpan.FromTicks(CgroupFiles.ReadInt64(CpuAccountingDirectory, "cpuacct.usage") / 100);
+
+    /// <inheritdoc />
+    public void AddProcess(int pid)
+    {
+        foreach (var directory in Directories)
+        {
+            CgroupFiles.Write(directory, "cgroup.procs", pid);
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> ReadProcesses() => CgroupFiles.ReadPids(FreezerDirectory);
+
+    /// <inheritdoc />
+    public async ValueTask FreezeAsync(CancellationToken cancellationToken)
+    {
+        CgroupFiles.Write(FreezerDirectory, "freezer.state", "FROZEN");
+        if (!await CgroupFiles.WaitUntilAsync(() => IsState("FROZEN"), s_freezeTimeout, cancellationToken))
+        {
+            throw new TimeoutException($"{FreezerDirectory} did not freeze within {s_freezeTimeout.TotalSeconds} s.");
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ThawAsync(CancellationToken cancellationToken)
+    {
+        CgroupFiles.Write(FreezerDirectory, "freezer.state", "THAWED");
+        if (!await CgroupFiles.WaitUntilAsync(() => IsState("THAWED"), s_freezeTimeout, cancellationToken))
+        {
+            throw new TimeoutException($"{FreezerDirectory} did not thaw within {s_freezeTimeout.TotalSeconds} s.");
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// v1 has no cgroup.kill: freeze so nothing forks between reading cgroup.procs and signalling, SIGKILL each
+    /// pid, thaw so the kills are delivered. If the freeze does not complete (a task stuck in the kernel), the
+    /// pids are killed anyway.
+    /// </remarks>
+    public async ValueTask KillAllAsync(CancellationToken cancellationToken)
+    {
+        CgroupFiles.Write(FreezerDirectory, "freezer.state", "FROZEN");
+        _ = await CgroupFiles.WaitUntilAsync(() => IsState("FROZEN"), s_freezeTimeout, cancellationToken);
+        foreach (var pid in ReadProcesses())
+        {
+            _ = Libc.kill(pid, Libc.SigKill);
+        }
+
+        CgroupFiles.Write(FreezerDirectory, "freezer.state", "THAWED");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask RemoveAsync(CancellationToken cancellationToken)
+    {
+        foreach (var directory in Directories)
+        {
+            await CgroupFiles.RemoveDirectoryAsync(directory, s_removeTimeout, cancellationToken);
+        }
+    }
+
+    private bool IsState(string state)
+        => CgroupFiles.Read(FreezerDirectory, "freezer.state").AsSpan().Trim().SequenceEqual(state);
+}

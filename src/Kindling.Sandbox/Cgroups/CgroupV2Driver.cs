@@ -1,0 +1,104 @@
+using System.Globalization;
+
+namespace Kindling.Sandbox.Cgroups;
+
+/// <summary>
+/// cgroup v2: one group per sandbox under <c>&lt;own&gt;/&lt;groupName&gt;</c>. v2 forbids enabling controllers for
+/// children of a group that holds processes, so when the worker's own group lacks them in cgroup.subtree_control
+/// the worker's processes first move to a leaf <c>&lt;own&gt;/&lt;groupName&gt;-worker</c> (what systemd's
+/// <c>Delegate=</c> expects of a delegated service).
+/// </summary>
+internal sealed class CgroupV2Driver : ICgroupDriver
+{
+    private const string Controllers = "+memory +cpu +pids";
+
+    private readonly string _own;
+    private readonly string _groupName;
+    private readonly Lock _lock = new();
+    private string? _parent;
+
+    public CgroupV2Driver(string ownDirectory, string groupName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ownDirectory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupName);
+        _own = ownDirectory;
+        _groupName = groupName;
+    }
+
+    /// <inheritdoc />
+    public string Version => "v2";
+
+    /// <inheritdoc />
+    public ICgroup Create(string name, CgroupLimits limits)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(limits);
+
+        var group = new CgroupV2Group(Path.Combine(EnsureParent(), name));
+        Directory.CreateDirectory(group.Directory);
+        try
+        {
+            CgroupFiles.Write(group.Directory, "memory.max", limits.MemoryBytes);
+            if (File.Exists(Path.Combine(group.Directory, "memory.swap.max")))
+            {
+                CgroupFiles.Write(group.Directory, "memory.swap.max", 0);
+            }
+
+            CgroupFiles.Write(group.Directory, "cpu.max", string.Create(
+                CultureInfo.InvariantCulture, $"{limits.CpuQuotaMicroseconds} {CgroupLimits.CpuPeriodMicroseconds}"));
+            CgroupFiles.Write(group.Directory, "pids.max", limits.PidsLimit);
+            return group;
+        }
+        catch
+        {
+            try
+            {
+                Directory.Delete(group.Directory);
+            }
+            catch (IOException)
+            {
+            }
+
+            throw;
+        }
+    }
+
+    private string EnsureParent()
+    {
+        lock (_lock)
+        {
+            if (_parent is not null)
+            {
+                return _parent;
+            }
+
+            if (!HasAllControllers(CgroupFiles.Read(_own, "cgroup.subtree_control")))
+            {
+                var pids = CgroupFiles.ReadPids(_own);
+                if (pids.Count > 0)
+                {
+                    var leaf = Path.Combine(_own, _groupName + "-worker");
+                    Directory.CreateDirectory(leaf);
+                    foreach (var pid in pids)
+                    {
+                        CgroupFiles.Write(leaf, "cgroup.procs", pid);
+                    }
+                }
+
+                CgroupFiles.Write(_own, "cgroup.subtree_control", Controllers);
+            }
+
+            var parent = Path.Combine(_own, _groupName);
+            Directory.CreateDirectory(parent);
+            CgroupFiles.Write(parent, "cgroup.subtree_control", Controllers);
+            _parent = parent;
+            return parent;
+        }
+    }
+
+    private static bool HasAllControllers(string subtreeControl)
+    {
+        var enabled = subtreeControl.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return enabled.Contains("memory") && enabled.Contains("cpu") && enabled.Contains("pids");
+    }
+}

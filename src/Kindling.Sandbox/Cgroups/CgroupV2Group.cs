@@ -1,0 +1,113 @@
+using Kindling.Sandbox.Interop;
+
+namespace Kindling.Sandbox.Cgroups;
+
+/// <summary>One sandbox's v2 group.</summary>
+internal sealed class CgroupV2Group : ICgroup
+{
+    private static readonly TimeSpan s_freezeTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_removeTimeout = TimeSpan.FromSeconds(10);
+
+    private long _observedPeak;
+
+    public CgroupV2Group(string directory)
+    {
+        Directory = directory;
+        Directories = [directory];
+    }
+
+    public string Directory { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Directories { get; }
+
+    /// <inheritdoc />
+    public long MemoryUsageBytes
+    {
+        get
+        {
+            var current = CgroupFiles.ReadInt64(Directory, "memory.current");
+            InterlockedMax(ref _observedPeak, current);
+            return current;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>memory.peak needs kernel 5.19; before that, the highest value this process has read.</remarks>
+    public long MaxMemoryUsageBytes => File.Exists(Path.Combine(Directory, "memory.peak"))
+        ? CgroupFiles.ReadInt64(Directory, "memory.peak")
+        : Math.Max(MemoryUsageBytes, Interlocked.Read(ref _observedPeak));
+
+    /// <inheritdoc />
+    public long OomKillCount => CgroupFiles.ReadKeyed(Directory, "memory.events", "oom_kill");
+
+    /// <inheritdoc />
+    public TimeSpan CpuUsage => TimeSpan.FromMicroseconds(CgroupFiles.ReadKeyed(Directory, "cpu.stat", "usage_usec"));
+
+    /// <inheritdoc />
+    public void AddProcess(int pid) => CgroupFiles.Write(Directory, "cgroup.procs", pid);
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> ReadProcesses() => CgroupFiles.ReadPids(Directory);
+
+    /// <inheritdoc />
+    public async ValueTask FreezeAsync(CancellationToken cancellationToken)
+    {
+        CgroupFiles.Write(Directory, "cgroup.freeze", 1);
+        if (!await CgroupFiles.WaitUntilAsync(() => IsFrozen() == 1, s_freezeTimeout, cancellationToken))
+        {
+            throw new TimeoutException($"{Directory} did not freeze within {s_freezeTimeout.TotalSeconds} s.");
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ThawAsync(CancellationToken cancellationToken)
+    {
+        CgroupFiles.Write(Directory, "cgroup.freeze", 0);
+        if (!await CgroupFiles.WaitUntilAsync(() => IsFrozen() == 0, s_freezeTimeout, cancellationToken))
+        {
+            throw new TimeoutException($"{Directory} did not thaw within {s_freezeTimeout.TotalSeconds} s.");
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>cgroup.kill (kernel 5.14) kills atomically; before it, the v1 way: freeze, SIGKILL each, thaw.</remarks>
+    public async ValueTask KillAllAsync(CancellationToken cancellationToken)
+    {
+        if (File.Exists(Path.Combine(Directory, "cgroup.kill")))
+        {
+            CgroupFiles.Write(Directory, "cgroup.kill", 1);
+            return;
+        }
+
+        CgroupFiles.Write(Directory, "cgroup.freeze", 1);
+        _ = await CgroupFiles.WaitUntilAsync(() => IsFrozen() == 1, s_freezeTimeout, cancellationToken);
+        foreach (var pid in ReadProcesses())
+        {
+            _ = Libc.kill(pid, Libc.SigKill);
+        }
+
+        CgroupFiles.Write(Directory, "cgroup.freeze", 0);
+    }
+
+    /// <inheritdoc />
+    public ValueTask RemoveAsync(CancellationToken cancellationToken)
+        => CgroupFiles.RemoveDirectoryAsync(Directory, s_removeTimeout, cancellationToken);
+
+    private long IsFrozen() => CgroupFiles.ReadKeyed(Directory, "cgroup.events", "frozen");
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        var current = Interlocked.Read(ref location);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref location, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net.Sockets;
+
+namespace Kindling.Sandbox;
+
+/// <summary>
+/// A running execution environment. Dispose it (kills its processes, removes its control groups and /tmp, closes
+/// its listener): nothing else ends it.
+/// </summary>
+public interface ISandbox : IAsyncDisposable
+{
+    /// <summary>The spec's <see cref="SandboxSpec.Id"/>.</summary>
+    string Id { get; }
+
+    /// <summary>Host pid of the sandbox's pid 1 (bubblewrap's init, parent of the command).</summary>
+    int Pid { get; }
+
+    /// <summary>
+    /// A listening TCP socket bound to 127.0.0.1:<see cref="SandboxSpec.RuntimeApiPort"/> inside the sandbox's
+    /// own network namespace, open before the command started (no connection is ever refused). Accept from any
+    /// thread; the sandbox owns it and closes it on dispose.
+    /// </summary>
+    Socket RuntimeApiListener { get; }
+
+    /// <summary>
+    /// The command's stdout and stderr (one pipe, in write order), and bubblewrap's own errors. Keep reading it:
+    /// a full pipe (64 KiB) blocks the command's writes. Ends when every process of the sandbox has exited.
+    /// </summary>
+    Stream Output { get; }
+
+    /// <summary>Completes when the command has exited (or was killed); never faults.</summary>
+    Task<SandboxExit> Exited { get; }
+
+    /// <summary>Current memory charge in bytes (anonymous memory and page cache, as the kernel counts it).</summary>
+    long MemoryUsageBytes { get; }
+
+    /// <summary>Peak of <see cref="MemoryUsageBytes"/> since launch (Lambda's "Max Memory Used").</summary>
+    long MaxMemoryUsageBytes { get; }
+
+    /// <summary>Stops every process of the sandbox; returns once all are frozen.</summary>
+    ValueTask FreezeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Resumes a frozen sandbox; returns once all processes may run.</summary>
+    ValueTask ThawAsync(CancellationToken cancellationToken);
+
+    /// <summary>SIGKILLs every process of the sandbox (frozen or not) and returns once they are gone.</summary>
+    ValueTask KillAsync();
+}

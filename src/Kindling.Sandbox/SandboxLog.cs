@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Kindling.Sandbox;
+
+/// <summary>The sandbox layer's log events (event ids 3000–3099).</summary>
+internal static partial class SandboxLog
+{
+    [LoggerMessage(3000, LogLevel.Information, "Sandbox launcher ready: cgroup {CgroupVersion}, /tmp as {TmpStorage}, bubblewrap runs as uid {HostUserId}.")]
+    public static partial void LauncherReady(ILogger logger, string cgroupVersion, TmpStorageKind tmpStorage, string hostUserId);
+
+    [LoggerMessage(3001, LogLevel.Debug, "Sandbox {SandboxId} launched: pid {Pid} in {ElapsedMilliseconds} ms.")]
+    public static partial void Launched(ILogger logger, string sandboxId, int pid, double elapsedMilliseconds);
+
+    [LoggerMessage(3002, LogLevel.Warning, "Sandbox {SandboxId} failed to launch.")]
+    public static partial void LaunchFailed(ILogger logger, string sandboxId, Exception exception);
+
+    [LoggerMessage(3003, LogLevel.Debug, "Sandbox {SandboxId} exited: status {ExitCode}, out of memory {OutOfMemory}.")]
+    public static partial void Exited(ILogger logger, string sandboxId, int exitCode, bool outOfMemory);
+
+    [LoggerMessage(3004, LogLevel.Warning, "Sandbox {SandboxId} still has processes after being killed.")]
+    public static partial void KillIncomplete(ILogger logger, string sandboxId);
+
+    [LoggerMessage(3005, LogLevel.Warning, "Sandbox {SandboxId} could not be cleaned up completely.")]
+    public static partial void CleanupFailed(ILogger logger, string sandboxId, Exception exception);
+
+    [LoggerMessage(3006, LogLevel.Error, "Sandbox {SandboxId}: watching for its exit failed.")]
+    public static partial void MonitorFailed(ILogger logger, string sandboxId, Exception exception);
+}

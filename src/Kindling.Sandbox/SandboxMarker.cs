@@ -1,3 +1,0 @@
-namespace Kindling.Sandbox;
-
-internal static class SandboxMarker;

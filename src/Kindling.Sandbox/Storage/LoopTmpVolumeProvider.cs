@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using Kindling.Sandbox.Interop;
+
+namespace Kindling.Sandbox.Storage;
+
+/// <summary>
+/// <see cref="TmpStorageKind.LoopbackExt4"/>: each sandbox's /tmp is its own ext4 file system on a loop device,
+/// backed by a sparse image under <c>&lt;state&gt;/tmp/images</c> (root only) and mounted under
+/// <c>&lt;state&gt;/tmp/mounts</c> (searchable, not listable, by the sandboxes' host user, who owns each root). Why not tmpfs: tmpfs pages are
+/// charged to the writer's memory group and, without swap, can never leave it, so /tmp would count as
+/// function memory. Disk-backed page cache is charged too but written back and reclaimed at the limit.
+/// </summary>
+internal sealed class LoopTmpVolumeProvider : ITmpVolumeProvider
+{
+    private readonly string _work;
+    private readonly string _images;
+    private readonly string _mounts;
+    private readonly int _ownerUid;
+    private readonly int _ownerGid;
+    private readonly ConcurrentDictionary<long, Lazy<Task<Ext4Template>>> _templates = new();
+
+    /// <summary>Prepares the directories and removes volumes left by a previous worker that crashed.</summary>
+    public LoopTmpVolumeProvider(string directory, int ownerUid, int ownerGid)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        _work = CreateDirectory(directory, UnixModes.WorldSearchable);
+        _images = CreateDirectory(Path.Combine(directory, "images"), UnixModes.OwnerOnly);
+        _mounts = CreateDirectory(Path.Combine(directory, "mounts"), UnixModes.WorldSearchable);
+        _ownerUid = ownerUid;
+        _ownerGid = ownerGid;
+        RemoveLeftovers();
+    }
+
+    /// <inheritdoc />
+    public long MemoryLimitSurcharge(long sizeBytes) => 0;
+
+    /// <inheritdoc />
+    public async ValueTask<ITmpVolume> CreateAsync(string id, long sizeBytes, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        var template = await _templates.GetOrAdd(
+            sizeBytes,
+            size => new Lazy<Task<Ext4Template>>(() => Ext4Template.BuildAsync(_work, size, _ownerUid, _ownerGid, CancellationToken.None))).Value
+            .WaitAsync(cancellationToken);
+
+        var image = Path.Combine(_images, id + ".img");
+        var mountPoint = Path.Combine(_mounts, id);
+        var volume = new LoopTmpVolume(image, mountPoint, sizeBytes);
+        try
+        {
+            template.WriteImage(image);
+            Directory.CreateDirectory(mountPoint);
+            var (device, fd) = LoopDevice.Attach(image, Ext4Template.BlockSize);
+            try
+            {
+                if (Libc.mount(device, mountPoint, "ext4", Libc.MsNoSuid | Libc.MsNoDev | Libc.MsNoAtime, Ext4Template.MountOptions) != 0)
+                {
+                    throw Libc.LastError("mount " + device + " on " + mountPoint);
+                }
+
+                volume.Mounted = true;
+            }
+            finally
+            {
+                // The mount holds the device now; with auto-clear, it detaches when the file system goes.
+                Libc.CloseQuietly(ref fd);
+            }
+
+            return volume;
+        }
+        catch
+        {
+            volume.Dispose();
+            throw;
+        }
+    }
+
+    private static string CreateDirectory(string path, UnixFileMode mode)
+    {
+        UnixModes.CreateDirectory(path, mode);
+        UnixModes.Set(path, mode);
+        return path;
+    }
+
+    private void RemoveLeftovers()
+    {
+        foreach (var mountPoint in Directory.EnumerateDirectories(_mounts))
+        {
+            _ = Libc.umount2(mountPoint, Libc.MntDetach);
+            Directory.Delete(mountPoint);
+        }
+
+        foreach (var file in Directory.EnumerateFiles(_images).Concat(Directory.EnumerateFiles(_work, "template-*")))
+        {
+            File.Delete(file);
+        }
+
+        foreach (var mountPoint in Directory.EnumerateDirectories(_work, "template-*"))
+        {
+            _ = Libc.umount2(mountPoint, Libc.MntDetach);
+            Directory.Delete(mountPoint);
+        }
+    }
+}
