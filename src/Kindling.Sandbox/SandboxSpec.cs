@@ -15,7 +15,10 @@ public sealed record SandboxSpec
     /// <summary>The command and its arguments as seen inside the sandbox, e.g. <c>["/var/task/bootstrap"]</c>.</summary>
     public required IReadOnlyList<string> Command { get; init; }
 
-    /// <summary>The command's complete environment: nothing is inherited from the worker.</summary>
+    /// <summary>
+    /// The command's complete environment: nothing is inherited from the worker. bubblewrap adds one variable,
+    /// <c>PWD</c> (= <see cref="WorkingDirectory"/>), as a shell would.
+    /// </summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>

@@ -1,0 +1,64 @@
+using System.Text;
+
+namespace Kindling.Sandbox.Tests;
+
+/// <summary>Assertions and waits shared by the sandbox tests (waits are on events or conditions with deadlines).</summary>
+internal static class SandboxAssert
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    /// <summary>Reads one line from the sandbox's output and checks it.</summary>
+    public static async Task ReadsLineAsync(ISandbox sandbox, string expected)
+    {
+        using var timeout = new CancellationTokenSource(Deadline);
+        var line = new StringBuilder();
+        var buffer = new byte[1];
+        while (true)
+        {
+            var read = await sandbox.Output.ReadAsync(buffer, timeout.Token);
+            Assert.True(read > 0, $"Output ended before a line; got '{line}'.");
+            if (buffer[0] == '\n')
+            {
+                break;
+            }
+
+            line.Append((char)buffer[0]);
+        }
+
+        Assert.Equal(expected, line.ToString());
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or the deadline passes.</summary>
+    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan? deadline = null)
+    {
+        var end = DateTime.UtcNow + (deadline ?? Deadline);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > end)
+            {
+                return false;
+            }
+
+            await Task.Delay(10);
+        }
+
+        return true;
+    }
+
+    /// <summary>No control group directory and no /tmp volume remain for sandbox <paramref name="id"/>.</summary>
+    public static void NothingLeftFor(SandboxFixture fixture, string id)
+    {
+        foreach (var hierarchy in new[] { "memory", "cpu", "cpuacct", "pids", "freezer" })
+        {
+            var matches = Directory.EnumerateDirectories("/sys/fs/cgroup/" + hierarchy, id, SearchOption.AllDirectories).ToList();
+            Assert.Empty(matches);
+        }
+
+        var state = fixture.Options.StateDirectory;
+        Assert.False(Directory.Exists(Path.Combine(state, "tmp", "mounts", id)));
+        Assert.False(File.Exists(Path.Combine(state, "tmp", "images", id + ".img")));
+    }
+
+    /// <summary>Whether host process <paramref name="pid"/> exists (zombies included).</summary>
+    public static bool ProcessExists(int pid) => Directory.Exists("/proc/" + pid);
+}
