@@ -14,6 +14,7 @@ namespace Kindling.Sandbox.Bubblewrap;
 internal sealed class BubblewrapSandbox : ISandbox
 {
     private static readonly TimeSpan s_killTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_bubblewrapGrace = TimeSpan.FromSeconds(2);
 
     private readonly int _bubblewrapPid;
     private readonly TextReader _status;
@@ -84,25 +85,40 @@ internal sealed class BubblewrapSandbox : ISandbox
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The control group first: bubblewrap then sees its child die, reaps it, reports and exits. Killing
+    /// bubblewrap first would orphan the sandbox's init to the host's pid 1 as a zombie. bubblewrap itself is
+    /// killed only if it does not follow (or if the sandbox was never placed in its groups).
+    /// </remarks>
     public async ValueTask KillAsync()
     {
-        lock (_reapLock)
+        await KillGroupAsync();
+        if (await Task.WhenAny(Exited, Task.Delay(s_bubblewrapGrace)) != Exited)
         {
-            // A zombie's pid is not reused until reaped, so this cannot hit another process.
-            if (!_reaped)
+            lock (_reapLock)
             {
-                _ = Libc.kill(_bubblewrapPid, Libc.SigKill);
+                // A zombie's pid is not reused until reaped, so this cannot hit another process.
+                if (!_reaped)
+                {
+                    _ = Libc.kill(_bubblewrapPid, Libc.SigKill);
+                }
             }
+
+            await Exited;
         }
 
-        // bubblewrap's --die-with-parent can lose a start-up race and leave the sandbox behind (pitfall 3):
-        // always kill through the control group as well.
-        await KillGroupAsync();
-        await Exited;
-        var emptied = await CgroupFiles.WaitUntilAsync(IsGroupEmpty, s_killTimeout, CancellationToken.None);
-        if (!emptied)
+        // bubblewrap's --die-with-parent can lose a start-up race and leave processes behind (pitfall 3).
+        var deadline = Environment.TickCount64 + (long)s_killTimeout.TotalMilliseconds;
+        while (!IsGroupEmpty())
         {
-            SandboxLog.KillIncomplete(_logger, Id);
+            if (Environment.TickCount64 > deadline)
+            {
+                SandboxLog.KillIncomplete(_logger, Id);
+                return;
+            }
+
+            await KillGroupAsync();
+            await Task.Delay(1);
         }
     }
 
