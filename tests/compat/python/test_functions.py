@@ -152,12 +152,16 @@ class CreateAndGetFunctionTests(ServerTestCase):
                                  f"Function not found: {function_arn(name, '7')}", FunctionName=name, Qualifier="7")
 
     def test_CreateFunction_UnknownRuntime_InvalidParameterValue(self):
-        # Runtime outside the service model's enum → AWS rejects with InvalidParameterValueException.
+        # Runtime outside the service model's enum → AWS answers InvalidParameterValueException (not
+        # ValidationException) "Value <rt> at 'runtime' failed to satisfy constraint: Member must satisfy enum
+        # value set: [...] or be a valid ARN" — recorded from AWS in CloudFormation/serverless errors, e.g.
+        # "(Service: AWSLambdaInternal; Status Code: 400; Error Code: InvalidParameterValueException)".
         name = unique_name("badrt")
-        self.assert_client_error(self.lam_nv.create_function, 400, "InvalidParameterValueException",
-                                 message_prefix="Value python0.1 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: ",
-                                 FunctionName=name, Role=ROLE, Runtime="python0.1", Handler="h.handler",
-                                 Code={"ZipFile": bootstrap_zip()})
+        resp = self.assert_client_error(
+            self.lam_nv.create_function, 400, "InvalidParameterValueException",
+            message_prefix="Value python0.1 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [",
+            FunctionName=name, Role=ROLE, Runtime="python0.1", Handler="h.handler", Code={"ZipFile": bootstrap_zip()})
+        self.assertTrue(resp["Error"]["Message"].endswith("] or be a valid ARN"), resp["Error"]["Message"])
         self.assert_client_error(self.lam.get_function, 404, "ResourceNotFoundException",
                                  f"Function not found: {function_arn(name)}", FunctionName=name)
 
@@ -169,7 +173,7 @@ class StateMachineTests(ServerTestCase):
         self.create_function(name)
         before = self.lam.get_function(FunctionName=name)["Configuration"]
         upd = self.lam.update_function_configuration(FunctionName=name, Description="changed", Timeout=10,
-                                                     MemorySize=256, Environment={"Variables": {"A": "b"}})
+                                                     MemorySize=256, Environment={"Variables": {"AB": "b"}})
         self.assertEqual(upd["ResponseMetadata"]["HTTPStatusCode"], 200)
         self.assertEqual(upd["LastUpdateStatus"], "InProgress")
         self.assertEqual(upd["LastUpdateStatusReason"], "The function is being created.")
@@ -178,7 +182,7 @@ class StateMachineTests(ServerTestCase):
         self.assertEqual(upd["Description"], "changed")
         self.assertEqual(upd["Timeout"], 10)
         self.assertEqual(upd["MemorySize"], 256)
-        self.assertEqual(upd["Environment"], {"Variables": {"A": "b"}})
+        self.assertEqual(upd["Environment"], {"Variables": {"AB": "b"}})
         self.assertEqual(upd["CodeSha256"], before["CodeSha256"])
         self.assertNotEqual(upd["RevisionId"], before["RevisionId"])
         self.assertRegex(upd["LastModified"], LAMBDA_DATE_RE)
