@@ -7,6 +7,7 @@ returns an error and prints "An error occurred (<Code>) when calling the <Operat
 
 import json
 import os
+import re
 import subprocess
 import tempfile
 import unittest
@@ -47,6 +48,16 @@ class AwsCliTests(ServerTestCase):
         if expect_rc == 0:
             return json.loads(proc.stdout) if proc.stdout.strip() else None
         return proc
+
+    def assert_cli_error(self, proc, code: str, operation: str, message: str | None = None,
+                         message_prefix: str | None = None):
+        """stderr is exactly CLI v2's one-line service error. With AWS_MAX_ATTEMPTS set, botocore's standard
+        retry mode inserts " (reached max retries: 0)" after the operation name."""
+        head = (rf"An error occurred \({re.escape(code)}\) when calling the {re.escape(operation)} operation"
+                r"( \(reached max retries: 0\))?: ")
+        body = re.escape(message) if message is not None else re.escape(message_prefix) + ".*"
+        self.assertRegex(proc.stderr.strip(), re.compile("^" + head + body + "$", re.S))
+        self.assertEqual(proc.stdout, "")
 
     def zip_file(self, data: bytes) -> str:
         fd, path = tempfile.mkstemp(suffix=".zip", dir=self.tmp)
@@ -145,9 +156,9 @@ class AwsCliTests(ServerTestCase):
         self.assertIsNone(self.aws("delete-function-concurrency", "--function-name", name))
         proc = self.aws("put-function-concurrency", "--function-name", name, "--reserved-concurrent-executions",
                         "950", expect_rc=254)
-        self.assertIn("An error occurred (InvalidParameterValueException) when calling the PutFunctionConcurrency "
-                      "operation: Specified ReservedConcurrentExecutions for function decreases account's "
-                      "UnreservedConcurrentExecution below its minimum value of [100].", proc.stderr)
+        self.assert_cli_error(proc, "InvalidParameterValueException", "PutFunctionConcurrency",
+                              "Specified ReservedConcurrentExecutions for function decreases account's "
+                              "UnreservedConcurrentExecution below its minimum value of [100].")
 
     def test_Cli_AddPermission_GetPolicy(self):
         name = unique_name("cliperm")
@@ -164,8 +175,9 @@ class AwsCliTests(ServerTestCase):
                          {"Version": "2012-10-17", "Id": "default", "Statement": [statement]})
         proc = self.aws("add-permission", "--function-name", name, "--statement-id", "sns",
                         "--action", "lambda:InvokeFunction", "--principal", "sns.amazonaws.com", expect_rc=254)
-        self.assertIn("An error occurred (ResourceConflictException) when calling the AddPermission operation: "
-                      "The statement id (sns) provided already exists.", proc.stderr)
+        self.assert_cli_error(proc, "ResourceConflictException", "AddPermission",
+                              "The statement id (sns) provided already exists. Please provide a new statement id, or "
+                              "remove the existing statement.")
 
     def test_Cli_TagResource_ListTags(self):
         name = unique_name("clitag")
@@ -191,9 +203,8 @@ class AwsCliTests(ServerTestCase):
         self.cli_create(name)
         self.assertIsNone(self.aws("delete-function", "--function-name", name))
         proc = self.aws("get-function", "--function-name", name, expect_rc=254)
-        self.assertIn("An error occurred (ResourceNotFoundException) when calling the GetFunction operation: "
-                      f"Function not found: arn:aws:lambda:us-east-1:000000000000:function:{name}", proc.stderr)
-        self.assertEqual(proc.stdout, "")
+        self.assert_cli_error(proc, "ResourceNotFoundException", "GetFunction",
+                              f"Function not found: arn:aws:lambda:us-east-1:000000000000:function:{name}")
 
     def test_Cli_ValidationError_Exit254(self):
         name = unique_name("clival")
@@ -201,17 +212,18 @@ class AwsCliTests(ServerTestCase):
         proc = self.aws("create-function", "--function-name", name, "--runtime", "provided.al2023", "--handler",
                         "bootstrap", "--role", ROLE, "--zip-file", f"fileb://{path}", "--timeout", "901",
                         expect_rc=254)
-        self.assertIn("An error occurred (ValidationException) when calling the CreateFunction operation: 1 "
-                      "validation error detected: Value '901' at 'timeout' failed to satisfy constraint: Member must "
-                      "have value less than or equal to 900", proc.stderr)
+        self.assert_cli_error(proc, "ValidationException", "CreateFunction",
+                              "1 validation error detected: Value '901' at 'timeout' failed to satisfy constraint: "
+                              "Member must have value less than or equal to 900")
 
     def test_Cli_WrongSecret_Exit254InvalidSignature(self):
         env = dict(self.env, AWS_SECRET_ACCESS_KEY="z" * 40)
         proc = subprocess.run([AWS, "--endpoint-url", self.server.endpoint, "--output", "json", "lambda",
                                "list-functions"], env=env, capture_output=True, text=True, timeout=120)
         self.assertEqual(proc.returncode, 254, proc.stderr)
-        self.assertIn("An error occurred (InvalidSignatureException) when calling the ListFunctions operation: "
-                      "The request signature we calculated does not match the signature you provided.", proc.stderr)
+        self.assert_cli_error(proc, "InvalidSignatureException", "ListFunctions",
+                              message_prefix="The request signature we calculated does not match the signature you "
+                                             "provided.")
 
 
 if __name__ == "__main__":
