@@ -12,6 +12,11 @@ public sealed record FunctionVersionRecord
     public required string CodeId { get; init; }
     /// <summary>Unzipped size of the function's own code.</summary>
     public long UnzippedSize { get; init; }
+    /// <summary>
+    /// For a published version: the description <c>$LATEST</c> had when it was published (the version's own
+    /// description may differ), so that PublishVersion can tell whether anything changed since.
+    /// </summary>
+    public string? SourceDescription { get; init; }
     /// <summary>Set while the background step of a create or update has not run yet.</summary>
     public PendingWork? Pending { get; init; }
 }

@@ -43,6 +43,16 @@ public sealed partial class EventSourceMappingService(FunctionStore functions, F
             throw LambdaErrors.InvalidParameter("StartingPosition is not valid for SQS event sources.");
         }
 
+        if (kind == "sqs")
+        {
+            var (existing, _) = await ListAsync(request.EventSourceArn, null, null, 10000, cancellationToken);
+            if (existing.FirstOrDefault(m => m.FunctionArn == functionArn) is { } duplicate)
+            {
+                throw LambdaErrors.Conflict(
+                    $"An event source mapping with SQS arn (\" {request.EventSourceArn} \") and function (\" {functions.Parse(request.FunctionName!, null).Name} \") already exists. Please update or delete the existing mapping with UUID {duplicate.UUID}");
+            }
+        }
+
         var uuid = Guid.NewGuid().ToString();
         var configuration = new EventSourceMappingConfiguration
         {

@@ -124,11 +124,10 @@ public sealed class FunctionService(
         var reference = functions.Parse(functionName, qualifier);
         var resolved = await functions.ResolveAsync(reference, cancellationToken);
         var meta = await functions.RequireMetaAsync(reference.Name, cancellationToken);
-        var configuration = resolved.Version.Configuration;
         return new GetFunctionResult(
-            configuration,
+            AsQualified(resolved),
             resolved.Version.CodeId,
-            meta.Value.Tags.Count > 0 || reference.Qualifier is null ? meta.Value.Tags : null,
+            meta.Value.Tags.Count > 0 ? meta.Value.Tags : null,
             meta.Value.ReservedConcurrentExecutions);
     }
 
@@ -136,8 +135,14 @@ public sealed class FunctionService(
     public async Task<FunctionConfiguration> GetConfigurationAsync(string functionName, string? qualifier, CancellationToken cancellationToken)
     {
         var reference = functions.Parse(functionName, qualifier);
-        return (await functions.ResolveAsync(reference, cancellationToken)).Version.Configuration;
+        return AsQualified(await functions.ResolveAsync(reference, cancellationToken));
     }
+
+    /// <summary>A configuration read through a qualifier carries that qualifier in its ARN, as in Lambda.</summary>
+    private FunctionConfiguration AsQualified(ResolvedFunction resolved) =>
+        resolved.Qualifier is null
+            ? resolved.Version.Configuration
+            : resolved.Version.Configuration with { FunctionArn = Account.FunctionArn(resolved.Name, resolved.Qualifier) };
 
     /// <summary>UpdateFunctionConfiguration: merges the given settings into <c>$LATEST</c>.</summary>
     public async Task<FunctionConfiguration> UpdateConfigurationAsync(string functionName, UpdateFunctionConfigurationRequest request, CancellationToken cancellationToken)

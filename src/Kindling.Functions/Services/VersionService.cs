@@ -7,7 +7,7 @@ using Kindling.Storage.Metadata;
 namespace Kindling.Functions.Services;
 
 /// <summary>PublishVersion and ListVersionsByFunction.</summary>
-public sealed class VersionService(FunctionStore functions)
+public sealed class VersionService(FunctionStore functions, State.FunctionStateQueue stateQueue)
 {
     /// <summary>
     /// PublishVersion: a new immutable version from <c>$LATEST</c>, or the latest published version when
@@ -37,8 +37,8 @@ public sealed class VersionService(FunctionStore functions)
 
             if (request.CodeSha256 is not null && request.CodeSha256 != configuration.CodeSha256)
             {
-                throw LambdaErrors.PreconditionFailed(
-                    $"CodeSHA256 ({request.CodeSha256}) is different from current CodeSHA256 in $LATEST ({configuration.CodeSha256}). Please try again with the current CodeSHA256.");
+                throw LambdaErrors.InvalidParameter(
+                    $"CodeSHA256 ({request.CodeSha256}) is different from current CodeSHA256 in $LATEST ({configuration.CodeSha256}). Please try again with the CodeSHA256 in $LATEST.");
             }
 
             if (request.RevisionId is not null && request.RevisionId != configuration.RevisionId)
@@ -48,6 +48,7 @@ public sealed class VersionService(FunctionStore functions)
 
             if (meta.Value.LastVersion > 0
                 && await functions.GetVersionAsync(name, meta.Value.LastVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken) is { } previous
+                && previous.Value.SourceDescription == configuration.Description
                 && SameContent(previous.Value.Configuration, configuration))
             {
                 return previous.Value.Configuration;
@@ -68,6 +69,7 @@ public sealed class VersionService(FunctionStore functions)
                     LastUpdateStatusReasonCode = null,
                 },
                 Pending = latest.Value.Pending is { } pending ? pending with { Previous = null } : null,
+                SourceDescription = configuration.Description,
             };
             try
             {
@@ -78,6 +80,11 @@ public sealed class VersionService(FunctionStore functions)
                         Documents.Put(Tables.Function, name, Tables.VersionKey(number), published, 0),
                     ],
                     cancellationToken);
+                if (published.Pending is not null)
+                {
+                    stateQueue.Enqueue(name);
+                }
+
                 return published.Configuration;
             }
             catch (StoreConditionFailedException)
