@@ -108,7 +108,8 @@ public sealed class SigV4Verifier(ICredentialStore credentials, TimeProvider tim
         }
 
         builder.Append('\n').Append(string.Join(';', signedHeaders)).Append('\n');
-        var payload = Header(request, "x-amz-content-sha256") ?? (presigned ? "UNSIGNED-PAYLOAD" : request.PayloadSha256Hex);
+        // Presigned URLs too: botocore and the JS SDK sign the body hash; only S3 presigns UNSIGNED-PAYLOAD.
+        var payload = Header(request, "x-amz-content-sha256") ?? request.PayloadSha256Hex;
         builder.Append(payload);
         return builder.ToString();
     }
