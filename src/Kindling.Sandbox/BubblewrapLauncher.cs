@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Kindling.Sandbox.Bubblewrap;
@@ -180,38 +181,32 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IDisposable
         }
 
         launch.ChildPid = await ReadChildPidAsync(launch.Status, cancellationToken)
-            ?? throw await FailureAsync(launch, "bubblewrap exited before starting the sandbox");
+            ?? throw await FailureAsync(launch, "bubblewrap exited before starting the sandbox", null);
 
+        // bubblewrap's child sets up the mounts while this goes on; if it fails (a bind source it may not
+        // read, say), any step below can find it gone, and its message is in the output.
         try
         {
             launch.Cgroup.AddProcess(launch.ChildPid);
-        }
-        catch (IOException exception) when (exception.HResult == Libc.ESrch)
-        {
-            throw await FailureAsync(launch, "the sandbox failed during set-up");
-        }
+            var endPoint = new IPEndPoint(IPAddress.Loopback, spec.RuntimeApiPort);
+            try
+            {
+                launch.Listener = spec.AllowNetwork
+                    ? NamespaceListener.CreateHere(endPoint)
+                    : await _thread.InvokeAsync(() => NamespaceListener.Create(launch.ChildPid, endPoint));
+            }
+            catch (InvalidOperationException)
+            {
+                _broken = true;
+                throw;
+            }
 
-        var endPoint = new IPEndPoint(IPAddress.Loopback, spec.RuntimeApiPort);
-        try
-        {
-            launch.Listener = spec.AllowNetwork
-                ? NamespaceListener.CreateHere(endPoint)
-                : await _thread.InvokeAsync(() => NamespaceListener.Create(launch.ChildPid, endPoint));
-        }
-        catch (InvalidOperationException)
-        {
-            _broken = true;
-            throw;
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
+            cancellationToken.ThrowIfCancellationRequested();
             Descriptors.WriteAll(launch.BlockWrite, "\n"u8);
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or SocketException)
         {
-            throw await FailureAsync(launch, "the sandbox failed during set-up");
+            throw await FailureAsync(launch, "the sandbox failed during set-up", exception);
         }
 
         Libc.CloseQuietly(ref launch.BlockWrite);
@@ -232,8 +227,11 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IDisposable
         return null;
     }
 
-    /// <summary>What bubblewrap said (its errors go to the output pipe) once it has exited.</summary>
-    private static async Task<SandboxLaunchException> FailureAsync(Launch launch, string what)
+    /// <summary>
+    /// Kills bubblewrap and reads what it said (its errors go to the output pipe): the message of the failure,
+    /// or <paramref name="cause"/>'s when it said nothing.
+    /// </summary>
+    private static async Task<SandboxLaunchException> FailureAsync(Launch launch, string what, Exception? cause)
     {
         launch.Kill();
         using var timeout = new CancellationTokenSource(s_failureOutputTimeout);
@@ -251,7 +249,11 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IDisposable
         {
         }
 
-        return new SandboxLaunchException($"Sandbox {launch.Spec.Id}: {what}: {text.ToString().Trim()}");
+        var said = text.ToString().Trim();
+        var message = said.Length > 0 || cause is null
+            ? $"Sandbox {launch.Spec.Id}: {what}: {said}"
+            : $"Sandbox {launch.Spec.Id}: {what}: {cause.Message}";
+        return cause is null ? new SandboxLaunchException(message) : new SandboxLaunchException(message, cause);
     }
 
     private static void Validate(SandboxSpec spec)

@@ -1,0 +1,63 @@
+using Kindling.Sandbox.Cgroups;
+
+namespace Kindling.Sandbox.Tests.Cgroups;
+
+/// <summary>The v2 driver against a directory tree standing in for cgroupfs (these machines run v1).</summary>
+public sealed class CgroupV2DriverTests : IDisposable
+{
+    private readonly string _own = Directory.CreateTempSubdirectory("kindling-cgroup2-tests-").FullName;
+
+    [Fact]
+    public void Create_OwnGroupHoldsProcesses_MovesThemToALeafThenWritesLimits()
+    {
+        File.WriteAllText(Path.Combine(_own, "cgroup.subtree_control"), "");
+        File.WriteAllText(Path.Combine(_own, "cgroup.procs"), "100\n101\n");
+        var driver = new CgroupV2Driver(_own, "kindling");
+
+        var group = driver.Create("fn-1", new CgroupLimits(128L * 1024 * 1024, 0.25, 64));
+
+        Assert.Equal("101", File.ReadAllText(Path.Combine(_own, "kindling-worker", "cgroup.procs")));
+        Assert.Equal("+memory +cpu +pids", File.ReadAllText(Path.Combine(_own, "cgroup.subtree_control")));
+        Assert.Equal("+memory +cpu +pids", File.ReadAllText(Path.Combine(_own, "kindling", "cgroup.subtree_control")));
+        var directory = Path.Combine(_own, "kindling", "fn-1");
+        Assert.Equal([directory], group.Directories);
+        Assert.Equal("134217728", File.ReadAllText(Path.Combine(directory, "memory.max")));
+        Assert.Equal("25000 100000", File.ReadAllText(Path.Combine(directory, "cpu.max")));
+        Assert.Equal("64", File.ReadAllText(Path.Combine(directory, "pids.max")));
+    }
+
+    [Fact]
+    public void Create_SwapFilePresent_ForbidsSwap()
+    {
+        File.WriteAllText(Path.Combine(_own, "cgroup.subtree_control"), "cpu memory pids\n");
+        var directory = Path.Combine(_own, "kindling", "fn-2");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "memory.swap.max"), "max\n");
+        var driver = new CgroupV2Driver(_own, "kindling");
+
+        _ = driver.Create("fn-2", new CgroupLimits(64L * 1024 * 1024, 1, 1024));
+
+        Assert.Equal("0", File.ReadAllText(Path.Combine(directory, "memory.swap.max")));
+        Assert.False(Directory.Exists(Path.Combine(_own, "kindling-worker")));
+    }
+
+    [Fact]
+    public async Task Group_Files_AreReadAsTheKernelWritesThem()
+    {
+        var group = new CgroupV2Group(_own);
+        File.WriteAllText(Path.Combine(_own, "memory.current"), "1048576\n");
+        File.WriteAllText(Path.Combine(_own, "memory.peak"), "4194304\n");
+        File.WriteAllText(Path.Combine(_own, "memory.events"), "low 0\nhigh 0\nmax 7\noom 1\noom_kill 1\noom_group_kill 0\n");
+        File.WriteAllText(Path.Combine(_own, "cpu.stat"), "usage_usec 250000\nuser_usec 200000\nsystem_usec 50000\n");
+        File.WriteAllText(Path.Combine(_own, "cgroup.events"), "populated 1\nfrozen 1\n");
+
+        Assert.Equal(1048576, group.MemoryUsageBytes);
+        Assert.Equal(4194304, group.MaxMemoryUsageBytes);
+        Assert.Equal(1, group.OomKillCount);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), group.CpuUsage);
+        await group.FreezeAsync(CancellationToken.None);
+        Assert.Equal("1", File.ReadAllText(Path.Combine(_own, "cgroup.freeze")));
+    }
+
+    public void Dispose() => Directory.Delete(_own, recursive: true);
+}
