@@ -19,7 +19,7 @@ internal static class DurableFile
             Share = FileShare.None,
             BufferSize = 0,
         };
-        if (unixCreateMode is { } mode && !OperatingSystem.IsWindows())
+        if (unixCreateMode is { } mode)
         {
             options.UnixCreateMode = mode;
         }
@@ -56,19 +56,6 @@ internal static class DurableFile
     {
         try
         {
-            if (OperatingSystem.IsWindows())
-            {
-                try
-                {
-                    File.Move(tempPath, path, overwrite: false);
-                    return true;
-                }
-                catch (IOException) when (File.Exists(path))
-                {
-                    return false;
-                }
-            }
-
             if (LibC.Link(tempPath, path) == 0)
             {
                 return true;
@@ -91,12 +78,6 @@ internal static class DurableFile
     /// <summary>Flushes a directory's entries (creations, renames) to the device.</summary>
     public static void FlushDirectory(string directory)
     {
-        // Windows has no directory fsync; NTFS journals metadata itself.
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         var fd = LibC.Open(directory, LibC.OpenReadOnlyCloseOnExec);
         if (fd < 0)
         {

@@ -80,14 +80,7 @@ public sealed class MasterKey
             return;
         }
 
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(directory, OwnerOnlyDirectory);
-        }
+        Directory.CreateDirectory(directory, OwnerOnlyDirectory);
 
         var parent = Path.GetDirectoryName(directory);
         if (parent is not null)

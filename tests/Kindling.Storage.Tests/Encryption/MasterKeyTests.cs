@@ -1,4 +1,3 @@
-using System.Runtime.Versioning;
 using Kindling.Storage.Encryption;
 
 namespace Kindling.Storage.Tests.Encryption;
@@ -10,7 +9,6 @@ public sealed class MasterKeyTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    [UnsupportedOSPlatform("windows")]
     public void LoadOrCreate_MissingDataDirectory_CreatesOwnerOnlyKeyFile()
     {
         var dataDirectory = _directory.Combine("data");
