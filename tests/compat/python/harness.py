@@ -167,7 +167,11 @@ class KindlingServer:
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
-        if proc is None or proc.poll() is not None:
+        if proc is None:
+            return
+        if proc.poll() is not None:
+            if proc.stdout is not None:
+                proc.stdout.close()
             return
         proc.send_signal(signal.SIGTERM)
         try:
@@ -176,6 +180,9 @@ class KindlingServer:
             proc.kill()
             proc.wait()
             raise RuntimeError("kindling did not stop within the deadline after SIGTERM")
+        finally:
+            if proc.stdout is not None:
+                proc.stdout.close()
 
     def restart(self) -> None:
         self.stop()
@@ -187,6 +194,8 @@ class KindlingServer:
         if proc is not None and proc.poll() is None:
             proc.kill()
             proc.wait()
+        if proc is not None and proc.stdout is not None:
+            proc.stdout.close()
 
     def cleanup(self) -> None:
         try:
