@@ -46,10 +46,36 @@ public sealed class SigV4Verifier(ICredentialStore credentials, TimeProvider tim
                 $"Signature {(signedAt < now ? "expired" : "not yet current")}: {amzDate} is now {relation} than {bound:yyyyMMdd'T'HHmmss'Z'} ({now:yyyyMMdd'T'HHmmss'Z'} {sign} 15 min.)");
         }
 
-        if (presigned && Header(request, "x-amz-expires") is null && QueryValue(request.RawQuery, "X-Amz-Expires") is { } expires
-            && int.TryParse(expires, CultureInfo.InvariantCulture, out var seconds) && signedAt.AddSeconds(seconds) < now)
+        if (presigned)
         {
-            return SigV4Result.Fail("InvalidSignatureException", "Signature expired.");
+            // A presigned URL must bound its own life (at most 7 days, as AWS requires) and cannot start later
+            // than the allowed skew.
+            if (!int.TryParse(QueryValue(request.RawQuery, "X-Amz-Expires"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
+                || seconds is < 1 or > 604800)
+            {
+                return SigV4Result.Fail("AuthorizationQueryParametersError",
+                    "X-Amz-Expires must be a number of seconds between 1 and 604800.");
+            }
+
+            if (signedAt > now + MaxSkew)
+            {
+                return SigV4Result.Fail("InvalidSignatureException", "Signature not yet current.");
+            }
+
+            if (signedAt.AddSeconds(seconds) < now)
+            {
+                return SigV4Result.Fail("InvalidSignatureException", "Signature expired.");
+            }
+        }
+
+        // A signed x-amz-content-sha256 only vouches for the body when it is the body's hash: otherwise a
+        // captured request could be replayed with another body.
+        if (Header(request, "x-amz-content-sha256") is { } claimed && claimed != "UNSIGNED-PAYLOAD"
+            && !claimed.StartsWith("STREAMING-", StringComparison.Ordinal)
+            && !string.Equals(claimed, request.PayloadSha256Hex, StringComparison.OrdinalIgnoreCase))
+        {
+            return SigV4Result.Fail("InvalidSignatureException",
+                "The provided 'x-amz-content-sha256' header does not match what was computed.");
         }
 
         if (scopeDate != amzDate[..8])

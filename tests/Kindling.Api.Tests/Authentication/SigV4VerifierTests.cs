@@ -262,6 +262,36 @@ public sealed class SigV4VerifierTests
     }
 
     [Fact]
+    public void Verify_ContentSha256HeaderNotTheBodyHash_FailsWithInvalidSignature()
+    {
+        const string body = "{\"FunctionName\":\"my-fn\"}";
+        var signed = SelfSigned("POST", "/2015-03-31/functions", "", body, ("x-amz-content-sha256", Sha256(body)));
+        var replayed = signed with { PayloadSha256Hex = Sha256("{\"FunctionName\":\"other\"}") };
+
+        var result = Verifier().Verify(replayed, Lambda);
+
+        AssertFailure(result, "InvalidSignatureException", "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    }
+
+    [Fact]
+    public void Verify_PresignedUrlWithoutExpires_FailsWithAuthorizationQueryParametersError()
+    {
+        var query = PresignedQuery.Replace("&X-Amz-Expires=300", "", StringComparison.Ordinal);
+
+        var result = Verifier().Verify(BotocorePresigned(query), Lambda);
+
+        AssertFailure(result, "AuthorizationQueryParametersError", "X-Amz-Expires must be a number of seconds between 1 and 604800.");
+    }
+
+    [Fact]
+    public void Verify_PresignedUrlDatedInTheFuture_FailsWithNotYetCurrent()
+    {
+        var result = Verifier(SignedAt.AddMinutes(-16)).Verify(BotocorePresigned(), Lambda);
+
+        AssertFailure(result, "InvalidSignatureException", "Signature not yet current.");
+    }
+
+    [Fact]
     public void CanonicalRequest_PresignedQuery_LeavesOutSignatureAndHashesBody()
     {
         var canonical = SigV4Verifier.CanonicalRequest(BotocorePresigned(), ["host"], presigned: true);

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Kindling.Bench;
+
+/// <summary>Collects per-operation latencies (microsecond resolution) and summarizes them.</summary>
+internal sealed class LatencyRecorder
+{
+    private readonly List<double> _microseconds = [];
+    private readonly Lock _gate = new();
+
+    public void Record(TimeSpan elapsed)
+    {
+        lock (_gate)
+        {
+            _microseconds.Add(elapsed.TotalMicroseconds);
+        }
+    }
+
+    public int Count => _microseconds.Count;
+
+    public double Percentile(double p)
+    {
+        lock (_gate)
+        {
+            if (_microseconds.Count == 0)
+            {
+                return double.NaN;
+            }
+
+            var sorted = _microseconds.Order().ToArray();
+            var index = (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1;
+            return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
+        }
+    }
+
+    public string Summary(TimeSpan wall) => string.Format(CultureInfo.InvariantCulture,
+        "{0,8:F0} ops/s   p50 {1,8:F2} ms   p99 {2,8:F2} ms   (n={3})",
+        Count / wall.TotalSeconds, Percentile(50) / 1000, Percentile(99) / 1000, Count);
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Kindling.Bench;
+
+/// <summary>A Kindling server started by the benchmark on a free loopback port with a fresh data directory.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, string endpoint, string dataDirectory, TimeSpan startup)
+    {
+        _process = process;
+        Endpoint = endpoint;
+        DataDirectory = dataDirectory;
+        Startup = startup;
+    }
+
+    public string Endpoint { get; }
+    public string DataDirectory { get; }
+    public TimeSpan Startup { get; }
+    public const string AccessKeyId = "AKIABENCHMARK0000000";
+    public const string SecretAccessKey = "benchmark-secret-access-key-0000000000000";
+
+    public static async Task<ServerProcess> StartAsync(string binary, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var dataDirectory = Directory.CreateTempSubdirectory("kindling-bench-").FullName;
+        var info = new ProcessStartInfo(binary)
+        {
+            ArgumentList =
+            {
+                "server", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDirectory,
+                "--access-key-id", AccessKeyId, "--secret-access-key", SecretAccessKey,
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var clock = Stopwatch.StartNew();
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + binary);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("Kindling is ready", StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine("server: " + e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        return new ServerProcess(process, $"http://127.0.0.1:{port}", dataDirectory, clock.Elapsed);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
