@@ -20,6 +20,9 @@ public sealed partial class ChunkedCodeStore : ICodeStore
 
     private const int KeyLength = 32;
 
+    /// <summary>Chunks written at once by one put: enough to overlap fsyncs, few enough to bound buffer memory.</summary>
+    private const int MaxParallelChunks = 4;
+
     private readonly CodeKeys _keys;
     private readonly CodeStoreLayout _layout;
 
@@ -37,10 +40,61 @@ public sealed partial class ChunkedCodeStore : ICodeStore
     }
 
     /// <inheritdoc />
-    public ValueTask<CodeObject> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Three flush rounds whatever the size: every new chunk is encrypted, written and flushed in parallel (their
+    /// fsyncs overlap); then the chunks' directories and the manifest's temp file are flushed together; then the
+    /// manifest is renamed into place and its directory flushed. The manifest becomes visible only after every
+    /// chunk it names is durable. Cancellation is honoured until the manifest is published.
+    /// </remarks>
+    public async ValueTask<CodeObject> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Put(content.Span, cancellationToken));
+        var contentHash = SHA256.HashData(content.Span);
+        var id = _keys.ObjectId(contentHash);
+        var stored = new CodeObject(id, Convert.ToBase64String(contentHash), content.Length);
+        var objectPath = _layout.ObjectPath(id);
+        // The manifest is published last, so its presence means the whole object is durable.
+        if (File.Exists(objectPath))
+        {
+            return stored;
+        }
+
+        var count = (content.Length + ChunkSize - 1) / ChunkSize;
+        var chunks = new ChunkRef[count];
+        var directories = new string[count];
+        if (count == 1)
+        {
+            (chunks[0], directories[0]) = StoreChunk(content.Span);
+        }
+        else if (count > 1)
+        {
+            await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelChunks, CancellationToken = cancellationToken }, (i, _) =>
+            {
+                (chunks[i], directories[i]) = StoreChunk(content.Span.Slice(i * ChunkSize, Math.Min(ChunkSize, content.Length - (i * ChunkSize))));
+                return ValueTask.CompletedTask;
+            });
+        }
+
+        var manifestTemp = _layout.NewTempPath();
+        try
+        {
+            var manifest = new ObjectManifest(contentHash, content.Length, chunks);
+            // Directories of chunks that already existed are flushed too: the put that created one of them may
+            // have crashed between its rename and its directory flush.
+            await Task.WhenAll(directories.Distinct(StringComparer.Ordinal)
+                .Select(directory => Task.Run(() => DurableFile.FlushDirectory(directory), cancellationToken))
+                .Append(Task.Run(() => WriteManifest(manifestTemp, id, manifest), cancellationToken)));
+            cancellationToken.ThrowIfCancellationRequested();
+            File.Move(manifestTemp, objectPath, overwrite: true);
+        }
+        catch
+        {
+            DurableFile.TryDelete(manifestTemp);
+            throw;
+        }
+
+        DurableFile.FlushDirectory(_layout.Objects);
+        return stored;
     }
 
     /// <inheritdoc />
@@ -51,80 +105,54 @@ public sealed partial class ChunkedCodeStore : ICodeStore
         return ValueTask.FromResult(CodeStoreLayout.IsValidId(id) && File.Exists(_layout.ObjectPath(id)));
     }
 
-    private CodeObject Put(ReadOnlySpan<byte> content, CancellationToken cancellationToken)
+    /// <summary>Stores one chunk unless an identical one exists; returns its reference and its directory.</summary>
+    private (ChunkRef Chunk, string Directory) StoreChunk(ReadOnlySpan<byte> plaintext)
     {
-        var contentHash = SHA256.HashData(content);
-        var id = _keys.ObjectId(contentHash);
-        var stored = new CodeObject(id, Convert.ToBase64String(contentHash), content.Length);
-        var objectPath = _layout.ObjectPath(id);
-        // The manifest is written last and only after its chunks are durable, so its presence means the object is whole.
-        if (File.Exists(objectPath))
+        var hash = SHA256.HashData(plaintext);
+        var name = _keys.ChunkName(hash);
+        var path = _layout.ChunkPath(name);
+        // Identical plaintext has the identical name and ciphertext: an existing file is this chunk, already flushed.
+        if (!File.Exists(path))
         {
-            return stored;
-        }
-
-        var chunks = new ChunkRef[(content.Length + ChunkSize - 1) / ChunkSize];
-        var chunkDirectories = new HashSet<string>(StringComparer.Ordinal);
-        var buffer = ArrayPool<byte>.Shared.Rent(Envelope.Overhead + ChunkSize);
-        Span<byte> key = stackalloc byte[KeyLength];
-        Span<byte> nonce = stackalloc byte[CodeKeys.NonceLength];
-        try
-        {
-            for (var i = 0; i < chunks.Length; i++)
+            var buffer = ArrayPool<byte>.Shared.Rent(Envelope.Overhead + plaintext.Length);
+            Span<byte> key = stackalloc byte[KeyLength];
+            Span<byte> nonce = stackalloc byte[CodeKeys.NonceLength];
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var plaintext = content.Slice(i * ChunkSize, Math.Min(ChunkSize, content.Length - (i * ChunkSize)));
-                var hash = SHA256.HashData(plaintext);
-                chunks[i] = new ChunkRef(hash, plaintext.Length);
-                var name = _keys.ChunkName(hash);
-                // Flushed below even when the chunk already exists: the put that created it may have crashed
-                // between its rename and its directory flush.
-                chunkDirectories.Add(_layout.ChunkDirectory(name));
-                var path = _layout.ChunkPath(name);
-                if (File.Exists(path))
-                {
-                    continue;
-                }
-
                 _keys.ChunkCipher(hash, key, nonce);
                 var length = Envelope.Seal(key, nonce, plaintext, buffer);
                 DurableFile.WriteAndReplace(_layout.NewTempPath(), path, buffer.AsSpan(0, length));
             }
-
-            foreach (var directory in chunkDirectories)
+            finally
             {
-                DurableFile.FlushDirectory(directory);
+                CryptographicOperations.ZeroMemory(key);
+                ArrayPool<byte>.Shared.Return(buffer);
             }
-
-            WriteManifest(id, new ObjectManifest(contentHash, content.Length, chunks), buffer);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-            ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return stored;
+        return (new ChunkRef(hash, plaintext.Length), _layout.ChunkDirectory(name));
     }
 
-    private void WriteManifest(string id, ObjectManifest manifest, byte[] buffer)
+    /// <summary>Encrypts the manifest into a flushed temp file, not yet visible under the object's id.</summary>
+    private void WriteManifest(string tempPath, string id, ObjectManifest manifest)
     {
-        // The largest possible manifest (2 GiB of content: 4,096 entries, ~144 KiB) fits in a chunk buffer.
-        var plaintext = ArrayPool<byte>.Shared.Rent(manifest.SerializedLength);
+        var plaintextLength = manifest.SerializedLength;
+        var plaintext = ArrayPool<byte>.Shared.Rent(plaintextLength);
+        var envelope = ArrayPool<byte>.Shared.Rent(Envelope.Overhead + plaintextLength);
         Span<byte> key = stackalloc byte[KeyLength];
         Span<byte> nonce = stackalloc byte[CodeKeys.NonceLength];
         try
         {
             manifest.Write(plaintext);
             _keys.ManifestCipher(Convert.FromHexString(id), key, nonce);
-            var length = Envelope.Seal(key, nonce, plaintext.AsSpan(0, manifest.SerializedLength), buffer);
-            DurableFile.WriteAndReplace(_layout.NewTempPath(), _layout.ObjectPath(id), buffer.AsSpan(0, length));
-            DurableFile.FlushDirectory(_layout.Objects);
+            var length = Envelope.Seal(key, nonce, plaintext.AsSpan(0, plaintextLength), envelope);
+            DurableFile.WriteNew(tempPath, envelope.AsSpan(0, length));
         }
         finally
         {
             CryptographicOperations.ZeroMemory(key);
             ArrayPool<byte>.Shared.Return(plaintext);
+            ArrayPool<byte>.Shared.Return(envelope);
         }
     }
 }

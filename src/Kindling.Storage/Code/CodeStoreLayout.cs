@@ -32,34 +32,17 @@ internal sealed class CodeStoreLayout
     public string Temp { get; }
 
     /// <summary>
-    /// Creates the directories (flushing each parent so they survive power loss) and removes temp files left by
+    /// Creates the directories (durably, flushing only when something was created) and removes temp files left by
     /// a crash. Assumes one process owns the store: a temp file being written by another process would be removed.
     /// </summary>
     public void Initialize()
     {
-        var parent = Path.GetDirectoryName(Root);
-        Directory.CreateDirectory(Root);
-        Directory.CreateDirectory(Objects);
-        Directory.CreateDirectory(Temp);
-        Directory.CreateDirectory(Chunks);
-        for (var i = 0; i < 256; i++)
-        {
-            Directory.CreateDirectory(Path.Combine(Chunks, i.ToString("x2", CultureInfo.InvariantCulture)));
-        }
-
+        var fanOut = Enumerable.Range(0, 256).Select(i => Path.Combine(Chunks, i.ToString("x2", CultureInfo.InvariantCulture)));
+        DurableFile.CreateDirectories([Objects, Temp, .. fanOut]);
         foreach (var stale in Directory.EnumerateFiles(Temp))
         {
             File.Delete(stale);
         }
-
-        if (parent is not null)
-        {
-            DurableFile.FlushDirectory(parent);
-        }
-
-        DurableFile.FlushDirectory(Root);
-        DurableFile.FlushDirectory(Chunks);
-        DurableFile.FlushDirectory(Temp);
     }
 
     public string ChunkDirectory(string chunkName) => Path.Combine(Chunks, chunkName[..2]);

@@ -9,6 +9,11 @@ namespace Kindling.Storage.Durability;
 /// </summary>
 internal static class DurableFile
 {
+    // rwxrwxrwx, narrowed by the umask as mkdir(2) does: the same as Directory.CreateDirectory without a mode.
+    private const UnixFileMode DefaultDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
     /// <summary>Creates <paramref name="path"/> (which must not exist) with the content, flushed to disk.</summary>
     public static void WriteNew(string path, ReadOnlySpan<byte> content, UnixFileMode? unixCreateMode = null)
     {
@@ -72,6 +77,35 @@ internal static class DurableFile
         finally
         {
             TryDelete(tempPath);
+        }
+    }
+
+    /// <summary>
+    /// Creates the directories and any missing ancestors, then flushes the parent of each directory created so the
+    /// new entries survive power loss. Directories that exist cost one stat each and no flush, so this is cheap to
+    /// call on every start-up.
+    /// </summary>
+    public static void CreateDirectories(IEnumerable<string> directories, UnixFileMode mode = DefaultDirectoryMode)
+    {
+        var parents = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var directory in directories)
+        {
+            var missing = new Stack<string>();
+            for (var current = Path.GetFullPath(directory); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
+            {
+                missing.Push(current);
+            }
+
+            while (missing.TryPop(out var path))
+            {
+                Directory.CreateDirectory(path, mode);
+                parents.Add(Path.GetDirectoryName(path)!);
+            }
+        }
+
+        foreach (var parent in parents)
+        {
+            FlushDirectory(parent);
         }
     }
 

@@ -39,7 +39,7 @@ public sealed class MasterKey
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         var directory = Path.GetFullPath(dataDirectory);
-        CreateDirectory(directory);
+        DurableFile.CreateDirectories([directory], OwnerOnlyDirectory);
         var path = Path.Combine(directory, FileName);
 
         if (File.Exists(path))
@@ -71,21 +71,5 @@ public sealed class MasterKey
         }
 
         return new MasterKey(material);
-    }
-
-    private static void CreateDirectory(string directory)
-    {
-        if (Directory.Exists(directory))
-        {
-            return;
-        }
-
-        Directory.CreateDirectory(directory, OwnerOnlyDirectory);
-
-        var parent = Path.GetDirectoryName(directory);
-        if (parent is not null)
-        {
-            DurableFile.FlushDirectory(parent);
-        }
     }
 }

@@ -39,7 +39,8 @@ public sealed class SqliteMetadataStore : IMetadataStore, IAsyncDisposable, IDis
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         var path = Path.GetFullPath(databasePath);
         var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
+        DurableFile.CreateDirectories([directory]);
+        var created = !File.Exists(path);
 
         var connection = SqliteConnections.Open(path, SqliteOpenMode.ReadWriteCreate);
         try
@@ -56,7 +57,10 @@ public sealed class SqliteMetadataStore : IMetadataStore, IAsyncDisposable, IDis
             SqliteConnections.Execute(connection, "PRAGMA journal_size_limit = 67108864;");
             SqliteMigrator.Apply(connection, migrations);
             // SQLite flushes the directory for its WAL file but not for a newly created database file.
-            DurableFile.FlushDirectory(directory);
+            if (created)
+            {
+                DurableFile.FlushDirectory(directory);
+            }
             return new SqliteMetadataStore(new SqliteWriteConnection(connection), new SqliteReaderPool(path));
         }
         catch
