@@ -21,9 +21,9 @@ namespace Kindling.Sandbox;
 /// allowed) network namespaces; a read-only root of host binds; a private /tmp; an unprivileged user without
 /// capabilities; no_new_privs and a seccomp filter; cgroups set before the command runs. Needs root (cgroups,
 /// loop devices). Dispose it last: the thread that spawned the sandboxes ends, and with it every sandbox still
-/// running.
+/// running (dispose sandboxes first to release their /tmp volumes; a restart removes any left behind).
 /// </summary>
-public sealed class BubblewrapLauncher : ISandboxLauncher, IDisposable
+public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
 {
     private const int MaxIdLength = 64;
     private static readonly TimeSpan s_failureOutputTimeout = TimeSpan.FromSeconds(2);
@@ -77,9 +77,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IDisposable
         // Searchable, not listable, by the sandboxes' host user: bubblewrap binds /etc files and /tmp from here.
         UnixModes.CreateDirectory(options.StateDirectory, UnixModes.WorldSearchable);
         UnixModes.Set(options.StateDirectory, UnixModes.WorldSearchable);
-        _volumes = volumes ?? (options.TmpStorage == TmpStorageKind.Tmpfs
-            ? new TmpfsVolumeProvider()
-            : new LoopTmpVolumeProvider(Path.Combine(options.StateDirectory, "tmp"), hostUid, hostGid));
+        _volumes = volumes ?? CreateVolumeProvider(options, hostUid, hostGid, _logger);
         _root = HostRoot.Detect();
         _etc = new SandboxEtc(Path.Combine(options.StateDirectory, "etc"), options.SandboxUserId, options.SandboxGroupId);
         _ = SeccompProgram.Bytes;
@@ -122,15 +120,35 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IDisposable
         }
     }
 
-    /// <summary>Ends the spawning thread: the kernel kills every sandbox still running.</summary>
-    public void Dispose()
+    /// <summary>
+    /// Releases the ready /tmp volumes and ends the spawning thread: the kernel kills every sandbox still running.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
+        if (_volumes is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+
         _thread.Dispose();
+    }
+
+    private static ITmpVolumeProvider CreateVolumeProvider(BubblewrapLauncherOptions options, int hostUid, int hostGid, ILogger logger)
+    {
+        if (options.TmpStorage == TmpStorageKind.Tmpfs)
+        {
+            return new TmpfsVolumeProvider();
+        }
+
+        var loop = new LoopTmpVolumeProvider(Path.Combine(options.StateDirectory, "tmp"), hostUid, hostGid);
+        return options.TmpVolumePoolSize > 0
+            ? new PooledTmpVolumeProvider(loop, options.TmpVolumePoolSize, options.PrewarmTmpSizes, logger)
+            : loop;
     }
 
     private async Task StartAsync(Launch launch, CancellationToken cancellationToken)

@@ -18,6 +18,15 @@ public sealed record BubblewrapLauncherOptions
     /// <summary>How /tmp is provided.</summary>
     public TmpStorageKind TmpStorage { get; init; } = TmpStorageKind.LoopbackExt4;
 
+    /// <summary>
+    /// Ready /tmp volumes kept per size (<see cref="TmpStorageKind.LoopbackExt4"/>), made in the background so
+    /// that launches do not pay for them; 0 makes each launch make its own.
+    /// </summary>
+    public int TmpVolumePoolSize { get; init; } = 4;
+
+    /// <summary>/tmp sizes to stock at start-up; others are stocked once first asked for.</summary>
+    public IReadOnlyList<long> PrewarmTmpSizes { get; init; } = [512L * 1024 * 1024];
+
     /// <summary>The uid the command sees (Lambda's sbx_user1051 is 993).</summary>
     public int SandboxUserId { get; init; } = 993;
 

@@ -23,6 +23,9 @@ internal static partial class SandboxLog
     [LoggerMessage(3005, LogLevel.Warning, "Sandbox {SandboxId} could not be cleaned up completely.")]
     public static partial void CleanupFailed(ILogger logger, string sandboxId, Exception exception);
 
+    [LoggerMessage(3007, LogLevel.Warning, "Could not stock a ready /tmp volume of {SizeBytes} bytes.")]
+    public static partial void TmpPoolRefillFailed(ILogger logger, long sizeBytes, Exception exception);
+
     [LoggerMessage(3006, LogLevel.Error, "Sandbox {SandboxId}: watching for its exit failed.")]
     public static partial void MonitorFailed(ILogger logger, string sandboxId, Exception exception);
 }

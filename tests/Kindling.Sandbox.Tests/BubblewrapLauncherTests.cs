@@ -138,14 +138,14 @@ public sealed class BubblewrapLauncherTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task LaunchAsync_AfterLaunchFailure_LeavesNoCgroupOrVolume()
+    public async Task DisposeAsync_CommandNotFound_LeavesNoCgroupOrVolume()
     {
         var spec = fixture.Shell("true") with { Command = ["/nonexistent/bootstrap"] };
 
-        var (exit, output) = await fixture.RunAsync(spec);
+        var run = await fixture.RunAsync(spec);
 
-        Assert.Equal(1, exit.ExitCode);
-        Assert.Equal("bwrap: execvp /nonexistent/bootstrap: No such file or directory\n", output);
-        SandboxAssert.NothingLeftFor(fixture, spec.Id);
+        Assert.Equal(1, run.Exit.ExitCode);
+        Assert.Equal("bwrap: execvp /nonexistent/bootstrap: No such file or directory\n", run.Output);
+        SandboxAssert.NothingLeftFor(run.Sandbox);
     }
 }

@@ -50,7 +50,7 @@ public sealed class LifecycleTests(SandboxFixture fixture)
         Assert.All(directories, d => Assert.False(Directory.Exists(d), d));
         Assert.False(SandboxAssert.ProcessExists(pid));
         Assert.Throws<ObjectDisposedException>(() => sandbox.RuntimeApiListener.Accept());
-        SandboxAssert.NothingLeftFor(fixture, spec.Id);
+        SandboxAssert.NothingLeftFor(sandbox);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class LifecycleTests(SandboxFixture fixture)
         await sandbox.DisposeAsync();
         await sandbox.DisposeAsync();
 
-        SandboxAssert.NothingLeftFor(fixture, spec.Id);
+        SandboxAssert.NothingLeftFor(sandbox);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Text;
+using Kindling.Sandbox.Bubblewrap;
+using Kindling.Sandbox.Storage;
 
 namespace Kindling.Sandbox.Tests;
 
@@ -45,18 +47,21 @@ internal static class SandboxAssert
         return true;
     }
 
-    /// <summary>No control group directory and no /tmp volume remain for sandbox <paramref name="id"/>.</summary>
-    public static void NothingLeftFor(SandboxFixture fixture, string id)
+    /// <summary>No control group directory, /tmp mount or image remains for a disposed sandbox.</summary>
+    public static void NothingLeftFor(ISandbox sandbox)
     {
+        var bubblewrap = (BubblewrapSandbox)sandbox;
         foreach (var hierarchy in new[] { "memory", "cpu", "cpuacct", "pids", "freezer" })
         {
-            var matches = Directory.EnumerateDirectories("/sys/fs/cgroup/" + hierarchy, id, SearchOption.AllDirectories).ToList();
+            var matches = Directory.EnumerateDirectories("/sys/fs/cgroup/" + hierarchy, sandbox.Id, SearchOption.AllDirectories).ToList();
             Assert.Empty(matches);
         }
 
-        var state = fixture.Options.StateDirectory;
-        Assert.False(Directory.Exists(Path.Combine(state, "tmp", "mounts", id)));
-        Assert.False(File.Exists(Path.Combine(state, "tmp", "images", id + ".img")));
+        Assert.All(bubblewrap.Cgroup.Directories, d => Assert.False(Directory.Exists(d), d));
+        var volume = (LoopTmpVolume)bubblewrap.TmpVolume;
+        Assert.False(Directory.Exists(volume.HostDirectory));
+        Assert.False(File.Exists(volume.ImagePath));
+        Assert.DoesNotContain(" " + volume.HostDirectory + " ", File.ReadAllText("/proc/self/mounts"), StringComparison.Ordinal);
     }
 
     /// <summary>Whether host process <paramref name="pid"/> exists (zombies included).</summary>

@@ -1,9 +1,10 @@
 using System.Text;
+using Kindling.Sandbox.Bubblewrap;
 
 namespace Kindling.Sandbox.Tests;
 
 /// <summary>One launcher for every sandbox test (its state in a temporary directory) and a world-readable task directory.</summary>
-public sealed class SandboxFixture : IDisposable
+public sealed class SandboxFixture : IAsyncLifetime
 {
     private static readonly UnixFileMode s_worldReadable =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
@@ -46,13 +47,16 @@ public sealed class SandboxFixture : IDisposable
     public string NextId() => "t" + Environment.ProcessId + "-" + Interlocked.Increment(ref _next);
 
     /// <summary>Launches, collects the whole output, waits for the exit, disposes.</summary>
-    public async Task<(SandboxExit Exit, string Output)> RunAsync(SandboxSpec spec)
+    public async Task<SandboxRun> RunAsync(SandboxSpec spec)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var sandbox = await Launcher.LaunchAsync(spec, timeout.Token);
-        var output = await ReadToEndAsync(sandbox.Output, timeout.Token);
-        var exit = await sandbox.Exited.WaitAsync(timeout.Token);
-        return (exit, output);
+        var sandbox = (BubblewrapSandbox)await Launcher.LaunchAsync(spec, timeout.Token);
+        await using (sandbox)
+        {
+            var output = await ReadToEndAsync(sandbox.Output, timeout.Token);
+            var exit = await sandbox.Exited.WaitAsync(timeout.Token);
+            return new SandboxRun(exit, output, sandbox);
+        }
     }
 
     public static async Task<string> ReadToEndAsync(Stream stream, CancellationToken cancellationToken)
@@ -61,9 +65,11 @@ public sealed class SandboxFixture : IDisposable
         return await reader.ReadToEndAsync(cancellationToken);
     }
 
-    public void Dispose()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        Launcher.Dispose();
+        await Launcher.DisposeAsync();
         Directory.Delete(Root, recursive: true);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kindling.Sandbox.Bubblewrap;
 
 namespace Kindling.Sandbox.Tests;
 
@@ -58,12 +59,11 @@ public sealed class TmpStorageTests(SandboxFixture fixture)
         var spec = fixture.Shell("echo data > /tmp/file; echo done; exec sleep 60");
         var sandbox = await fixture.Launcher.LaunchAsync(spec, CancellationToken.None);
         await SandboxAssert.ReadsLineAsync(sandbox, "done");
-        var mount = Path.Combine(fixture.Options.StateDirectory, "tmp", "mounts", spec.Id);
+        var mount = ((BubblewrapSandbox)sandbox).TmpVolume.HostDirectory!;
         Assert.Equal("data\n", await File.ReadAllTextAsync(Path.Combine(mount, "file")));
 
         await sandbox.DisposeAsync();
 
-        SandboxAssert.NothingLeftFor(fixture, spec.Id);
-        Assert.DoesNotContain(mount, await File.ReadAllTextAsync("/proc/self/mounts"), StringComparison.Ordinal);
+        SandboxAssert.NothingLeftFor(sandbox);
     }
 }
