@@ -42,18 +42,24 @@ public sealed class FunctionSettingsValidatorTests
     }
 
     [Fact]
-    public void CheckSchema_UnknownRuntime_ReportsLambdaEnum()
+    public void CheckSchema_UnknownRuntime_LeavesItToSemantics()
+    {
+        CheckSchema(new FunctionSettingsRequest { Runtime = "cobol85" });
+    }
+
+    [Fact]
+    public void CheckSemantics_RuntimeOutsideLambdaEnum_ThrowsInvalidParameterListingEnum()
     {
         LambdaAssert.Throws(
             HttpStatusCode.BadRequest,
-            "ValidationException",
-            "1 validation error detected: Value 'cobol85' at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: ["
+            "InvalidParameterValueException",
+            "Value cobol85 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: ["
             + "nodejs, nodejs4.3, nodejs6.10, nodejs8.10, nodejs10.x, nodejs12.x, nodejs14.x, nodejs16.x, java8, java8.al2, java11, "
             + "python2.7, python3.6, python3.7, python3.8, python3.9, dotnetcore1.0, dotnetcore2.0, dotnetcore2.1, dotnetcore3.1, "
             + "dotnet6, dotnet8, nodejs4.3-edge, go1.x, ruby2.5, ruby2.7, provided, provided.al2, nodejs18.x, python3.10, java17, "
             + "ruby3.2, ruby3.3, ruby3.4, python3.11, nodejs20.x, provided.al2023, python3.12, java21, python3.13, nodejs22.x, "
-            + "nodejs24.x, python3.14, java25, dotnet10]",
-            () => CheckSchema(new FunctionSettingsRequest { Runtime = "cobol85" }));
+            + "nodejs24.x, python3.14, java25, dotnet10] or be a valid ARN",
+            () => FunctionSettingsValidator.CheckSemantics(new FunctionSettingsRequest { Runtime = "cobol85" }, CustomOnly));
     }
 
     [Fact]
