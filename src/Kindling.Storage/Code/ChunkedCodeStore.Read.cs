@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 
 namespace Kindling.Storage.Code;
 
-/// <summary>Reading: every chunk's GCM tag and the whole content's SHA-256 are verified before returning.</summary>
+// Reading: every chunk's GCM tag and the whole content's SHA-256 are verified before anything is returned.
 public sealed partial class ChunkedCodeStore
 {
     /// <inheritdoc />
