@@ -66,6 +66,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
 
         _options = options;
         _cgroups = cgroups;
+        _cgroups.RemoveLeftovers();
         _logger = logger ?? NullLogger.Instance;
         var dropToUser = options.HostUserId is not null && Environment.IsPrivilegedProcess;
         var hostUid = dropToUser ? options.HostUserId!.Value : (int)Libc.geteuid();
@@ -134,8 +135,13 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         {
             await disposable.DisposeAsync();
         }
+        else if (_volumes is IDisposable synchronous)
+        {
+            synchronous.Dispose();
+        }
 
         _thread.Dispose();
+        _cgroups.RemoveScope();
     }
 
     private static ITmpVolumeProvider CreateVolumeProvider(BubblewrapLauncherOptions options, int hostUid, int hostGid, ILogger logger)
@@ -310,9 +316,11 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
 
         foreach (var path in spec.ExtraReadOnlyPaths)
         {
-            if (!Path.IsPathFullyQualified(path) || !(File.Exists(path) || Directory.Exists(path)))
+            // Normalized and never the host's root: a bind of "/" (or "/x/..") would expose everything.
+            if (!Path.IsPathFullyQualified(path) || path == "/" || Path.GetFullPath(path) != Path.TrimEndingDirectorySeparator(path)
+                || !(File.Exists(path) || Directory.Exists(path)))
             {
-                throw new ArgumentException($"Extra read-only path '{path}' must be an existing absolute path.", nameof(spec));
+                throw new ArgumentException($"Extra read-only path '{path}' must be an existing, normalized absolute path other than /.", nameof(spec));
             }
         }
 

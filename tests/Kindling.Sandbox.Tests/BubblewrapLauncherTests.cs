@@ -113,6 +113,21 @@ public sealed class BubblewrapLauncherTests(SandboxFixture fixture)
         Assert.Equal("TaskDirectory '/nonexistent/task' must be an existing absolute directory. (Parameter 'TaskDirectory')", exception.Message);
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/usr/../root")]
+    [InlineData("usr/lib")]
+    public async Task LaunchAsync_UnsafeExtraPath_ThrowsArgumentException(string path)
+    {
+        var spec = fixture.Shell("true") with { ExtraReadOnlyPaths = [path] };
+
+        var exception = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Launcher.LaunchAsync(spec, CancellationToken.None).AsTask());
+
+        Assert.Equal(
+            $"Extra read-only path '{path}' must be an existing, normalized absolute path other than /. (Parameter 'spec')",
+            exception.Message);
+    }
+
     [Fact]
     public async Task LaunchAsync_BindSourceHiddenFromHostUser_ReportsBubblewrapsError()
     {

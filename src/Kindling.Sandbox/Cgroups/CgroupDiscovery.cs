@@ -21,7 +21,7 @@ internal static class CgroupDiscovery
         var (v1, v2) = FindMounts(File.ReadAllText(paths.MountInfo), File.ReadAllText(paths.ProcessCgroups));
         if (v2 is not null && HasControllers(v2.OwnDirectory, s_v2Required))
         {
-            return new CgroupV2Driver(v2.OwnDirectory, paths.GroupName);
+            return new CgroupV2Driver(v2.OwnDirectory, paths.GroupName, paths.Scope);
         }
 
         var byController = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -40,7 +40,7 @@ internal static class CgroupDiscovery
                 $"No usable control groups: cgroup v2 lacks memory/cpu/pids and cgroup v1 lacks {string.Join(", ", missing)}.");
         }
 
-        return new CgroupV1Driver(byController, paths.GroupName);
+        return new CgroupV1Driver(byController, paths.GroupName, paths.Scope);
     }
 
     /// <summary>Parses the mount table and the process's group list.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kindling.Sandbox.Interop;
 
 namespace Kindling.Sandbox.Cgroups;
 
@@ -44,6 +45,63 @@ internal static class CgroupFiles
         }
 
         return pids;
+    }
+
+    /// <summary>Creates a group directory; unlike Directory.CreateDirectory, fails if it exists (names are unique).</summary>
+    public static void CreateDirectory(string directory)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
+        if (Libc.mkdir(directory, 0x1ED) != 0)
+        {
+            throw Libc.LastError("mkdir " + directory);
+        }
+    }
+
+    /// <summary>Removes an empty group directory, ignoring failure.</summary>
+    public static void TryRemoveDirectory(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// SIGKILLs every process in the groups below <paramref name="directory"/> and removes them (best effort: a
+    /// group whose processes are still dying stays for the next attempt).
+    /// </summary>
+    public static void RemoveTree(string directory)
+    {
+        try
+        {
+            foreach (var child in Directory.EnumerateDirectories(directory))
+            {
+                RemoveTree(child);
+            }
+
+            foreach (var pid in ReadPids(directory))
+            {
+                _ = Libc.kill(pid, Libc.SigKill);
+            }
+
+            // A frozen task only dies once thawed (a crashed worker leaves idle sandboxes frozen).
+            if (File.Exists(Path.Combine(directory, "freezer.state")))
+            {
+                Write(directory, "freezer.state", "THAWED");
+            }
+            else if (File.Exists(Path.Combine(directory, "cgroup.freeze")))
+            {
+                Write(directory, "cgroup.freeze", 0);
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        TryRemoveDirectory(directory);
     }
 
     /// <summary>

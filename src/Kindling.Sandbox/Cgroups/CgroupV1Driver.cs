@@ -1,20 +1,26 @@
+using Kindling.Sandbox.Interop;
+
 namespace Kindling.Sandbox.Cgroups;
 
 /// <summary>
 /// cgroup v1: one group per hierarchy (memory, cpu, cpuacct when mounted apart, pids, freezer), each created
-/// under the worker's own group in that hierarchy.
+/// under <c>&lt;own group&gt;/&lt;groupName&gt;/&lt;scope&gt;</c> in that hierarchy.
 /// </summary>
 internal sealed class CgroupV1Driver : ICgroupDriver
 {
     private readonly IReadOnlyDictionary<string, string> _parents;
+    private readonly string[] _groupDirectories;
 
     /// <param name="ownDirectories">Controller name → the worker's own group directory in that hierarchy.</param>
-    /// <param name="groupName">The directory under each own group that holds sandboxes' groups.</param>
-    public CgroupV1Driver(IReadOnlyDictionary<string, string> ownDirectories, string groupName)
+    /// <param name="groupName">The directory under each own group that holds the workers' scopes.</param>
+    /// <param name="scope">This worker's directory under it.</param>
+    public CgroupV1Driver(IReadOnlyDictionary<string, string> ownDirectories, string groupName, string scope)
     {
         ArgumentNullException.ThrowIfNull(ownDirectories);
         ArgumentException.ThrowIfNullOrWhiteSpace(groupName);
-        _parents = ownDirectories.ToDictionary(p => p.Key, p => Path.Combine(p.Value, groupName), StringComparer.Ordinal);
+        ArgumentException.ThrowIfNullOrWhiteSpace(scope);
+        _parents = ownDirectories.ToDictionary(p => p.Key, p => Path.Combine(p.Value, groupName, scope), StringComparer.Ordinal);
+        _groupDirectories = ownDirectories.Values.Select(d => Path.Combine(d, groupName)).Distinct(StringComparer.Ordinal).ToArray();
     }
 
     /// <inheritdoc />
@@ -33,11 +39,13 @@ internal sealed class CgroupV1Driver : ICgroupDriver
             cpuAccounting: _parents.ContainsKey("cpuacct") ? Directory("cpuacct") : null,
             pids: Directory("pids"),
             freezer: Directory("freezer"));
+        var created = new List<string>();
         try
         {
             foreach (var directory in group.Directories)
             {
-                System.IO.Directory.CreateDirectory(directory);
+                CgroupFiles.CreateDirectory(directory);
+                created.Add(directory);
             }
 
             CgroupFiles.Write(group.MemoryDirectory, "memory.limit_in_bytes", limits.MemoryBytes);
@@ -56,7 +64,7 @@ internal sealed class CgroupV1Driver : ICgroupDriver
         }
         catch
         {
-            foreach (var directory in group.Directories)
+            foreach (var directory in created)
             {
                 try
                 {
@@ -68,6 +76,27 @@ internal sealed class CgroupV1Driver : ICgroupDriver
             }
 
             throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public void RemoveLeftovers()
+    {
+        foreach (var directory in _groupDirectories)
+        {
+            foreach (var stale in WorkerScope.FindStale(directory))
+            {
+                CgroupFiles.RemoveTree(stale);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void RemoveScope()
+    {
+        foreach (var directory in _parents.Values.Distinct(StringComparer.Ordinal))
+        {
+            CgroupFiles.TryRemoveDirectory(directory);
         }
     }
 }

@@ -1,9 +1,10 @@
 using System.Globalization;
+using Kindling.Sandbox.Interop;
 
 namespace Kindling.Sandbox.Cgroups;
 
 /// <summary>
-/// cgroup v2: one group per sandbox under <c>&lt;own&gt;/&lt;groupName&gt;</c>. v2 forbids enabling controllers for
+/// cgroup v2: one group per sandbox under <c>&lt;own&gt;/&lt;groupName&gt;/&lt;scope&gt;</c>. v2 forbids enabling controllers for
 /// children of a group that holds processes, so when the worker's own group lacks them in cgroup.subtree_control
 /// the worker's processes first move to a leaf <c>&lt;own&gt;/&lt;groupName&gt;-worker</c> (what systemd's
 /// <c>Delegate=</c> expects of a delegated service).
@@ -14,15 +15,18 @@ internal sealed class CgroupV2Driver : ICgroupDriver
 
     private readonly string _own;
     private readonly string _groupName;
+    private readonly string _scope;
     private readonly Lock _lock = new();
     private string? _parent;
 
-    public CgroupV2Driver(string ownDirectory, string groupName)
+    public CgroupV2Driver(string ownDirectory, string groupName, string scope)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(ownDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(groupName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(scope);
         _own = ownDirectory;
         _groupName = groupName;
+        _scope = scope;
     }
 
     /// <inheritdoc />
@@ -35,7 +39,7 @@ internal sealed class CgroupV2Driver : ICgroupDriver
         ArgumentNullException.ThrowIfNull(limits);
 
         var group = new CgroupV2Group(Path.Combine(EnsureParent(), name));
-        Directory.CreateDirectory(group.Directory);
+        CgroupFiles.CreateDirectory(group.Directory);
         try
         {
             CgroupFiles.Write(group.Directory, "memory.max", limits.MemoryBytes);
@@ -88,13 +92,28 @@ internal sealed class CgroupV2Driver : ICgroupDriver
                 CgroupFiles.Write(_own, "cgroup.subtree_control", Controllers);
             }
 
-            var parent = Path.Combine(_own, _groupName);
+            var group = Path.Combine(_own, _groupName);
+            Directory.CreateDirectory(group);
+            CgroupFiles.Write(group, "cgroup.subtree_control", Controllers);
+            var parent = Path.Combine(group, _scope);
             Directory.CreateDirectory(parent);
             CgroupFiles.Write(parent, "cgroup.subtree_control", Controllers);
             _parent = parent;
             return parent;
         }
     }
+
+    /// <inheritdoc />
+    public void RemoveLeftovers()
+    {
+        foreach (var stale in WorkerScope.FindStale(Path.Combine(_own, _groupName)))
+        {
+            CgroupFiles.RemoveTree(stale);
+        }
+    }
+
+    /// <inheritdoc />
+    public void RemoveScope() => CgroupFiles.TryRemoveDirectory(Path.Combine(_own, _groupName, _scope));
 
     private static bool HasAllControllers(string subtreeControl)
     {

@@ -7,5 +7,12 @@ internal interface ICgroupDriver
     string Version { get; }
 
     /// <summary>Creates the groups named <paramref name="name"/> with <paramref name="limits"/> applied.</summary>
+    /// <exception cref="IOException">A group of that name exists already (in this worker).</exception>
     ICgroup Create(string name, CgroupLimits limits);
+
+    /// <summary>Kills and removes the groups of workers that no longer run (best effort).</summary>
+    void RemoveLeftovers();
+
+    /// <summary>Removes this worker's own parent groups if they are empty (best effort).</summary>
+    void RemoveScope();
 }

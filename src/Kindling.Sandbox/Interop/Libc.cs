@@ -107,6 +107,9 @@ internal static unsafe partial class Libc
     public static partial int mount(string source, string target, string fileSystemType, ulong flags, string? data);
 
     [LibraryImport(Library, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mkdir(string path, int mode);
+
+    [LibraryImport(Library, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int umount2(string target, int flags);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

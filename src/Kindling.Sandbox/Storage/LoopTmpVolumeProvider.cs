@@ -5,12 +5,13 @@ namespace Kindling.Sandbox.Storage;
 
 /// <summary>
 /// <see cref="TmpStorageKind.LoopbackExt4"/>: each sandbox's /tmp is its own ext4 file system on a loop device,
-/// backed by a sparse image under <c>&lt;state&gt;/tmp/images</c> (root only) and mounted under
-/// <c>&lt;state&gt;/tmp/mounts</c> (searchable, not listable, by the sandboxes' host user, who owns each root). Why not tmpfs: tmpfs pages are
-/// charged to the writer's memory group and, without swap, can never leave it, so /tmp would count as
-/// function memory. Disk-backed page cache is charged too but written back and reclaimed at the limit.
+/// backed by a sparse image under <c>&lt;dir&gt;/&lt;scope&gt;/images</c> (root only) and mounted under
+/// <c>&lt;dir&gt;/&lt;scope&gt;/mounts</c> (searchable, not listable, by the sandboxes' host user, who owns each
+/// root). Why not tmpfs: tmpfs pages are charged to the writer's memory group and, without swap, can never
+/// leave it, so /tmp would count as function memory. Disk-backed page cache is charged too, but it is
+/// written back and reclaimed at the limit.
 /// </summary>
-internal sealed class LoopTmpVolumeProvider : ITmpVolumeProvider
+internal sealed class LoopTmpVolumeProvider : ITmpVolumeProvider, IDisposable
 {
     private readonly string _work;
     private readonly string _images;
@@ -19,16 +20,21 @@ internal sealed class LoopTmpVolumeProvider : ITmpVolumeProvider
     private readonly int _ownerGid;
     private readonly ConcurrentDictionary<long, Lazy<Task<Ext4Template>>> _templates = new();
 
-    /// <summary>Prepares the directories and removes volumes left by a previous worker that crashed.</summary>
+    /// <summary>Prepares this worker's directories and removes volumes left by workers that no longer run.</summary>
     public LoopTmpVolumeProvider(string directory, int ownerUid, int ownerGid)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        _work = CreateDirectory(directory, UnixModes.WorldSearchable);
-        _images = CreateDirectory(Path.Combine(directory, "images"), UnixModes.OwnerOnly);
-        _mounts = CreateDirectory(Path.Combine(directory, "mounts"), UnixModes.WorldSearchable);
+        CreateDirectory(directory, UnixModes.WorldSearchable);
+        foreach (var stale in WorkerScope.FindStale(directory))
+        {
+            RemoveScope(stale);
+        }
+
+        _work = CreateDirectory(Path.Combine(directory, WorkerScope.Current), UnixModes.WorldSearchable);
+        _images = CreateDirectory(Path.Combine(_work, "images"), UnixModes.OwnerOnly);
+        _mounts = CreateDirectory(Path.Combine(_work, "mounts"), UnixModes.WorldSearchable);
         _ownerUid = ownerUid;
         _ownerGid = ownerGid;
-        RemoveLeftovers();
     }
 
     /// <inheritdoc />
@@ -82,23 +88,38 @@ internal sealed class LoopTmpVolumeProvider : ITmpVolumeProvider
         return path;
     }
 
-    private void RemoveLeftovers()
+    /// <summary>Removes this worker's directories if no volume is left in them (best effort).</summary>
+    public void Dispose()
     {
-        foreach (var mountPoint in Directory.EnumerateDirectories(_mounts))
+        try
         {
-            _ = Libc.umount2(mountPoint, Libc.MntDetach);
-            Directory.Delete(mountPoint);
+            Directory.Delete(_images);
+            Directory.Delete(_mounts);
+            Directory.Delete(_work);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Unmounts and deletes everything under a dead worker's directory.</summary>
+    private static void RemoveScope(string scope)
+    {
+        var mounts = Path.Combine(scope, "mounts");
+        if (Directory.Exists(mounts))
+        {
+            foreach (var mountPoint in Directory.EnumerateDirectories(mounts))
+            {
+                _ = Libc.umount2(mountPoint, Libc.MntDetach);
+            }
         }
 
-        foreach (var file in Directory.EnumerateFiles(_images).Concat(Directory.EnumerateFiles(_work, "template-*")))
-        {
-            File.Delete(file);
-        }
-
-        foreach (var mountPoint in Directory.EnumerateDirectories(_work, "template-*"))
+        foreach (var mountPoint in Directory.EnumerateDirectories(scope, "template-*"))
         {
             _ = Libc.umount2(mountPoint, Libc.MntDetach);
-            Directory.Delete(mountPoint);
         }
+
+        // Everything is unmounted now, so this deletes only the worker's own files.
+        Directory.Delete(scope, recursive: true);
     }
 }

@@ -85,6 +85,7 @@ internal sealed class PooledTmpVolumeProvider : ITmpVolumeProvider, IAsyncDispos
         }
 
         _stopping.Dispose();
+        (_inner as IDisposable)?.Dispose();
     }
 
     private void RequestRefill(long sizeBytes)

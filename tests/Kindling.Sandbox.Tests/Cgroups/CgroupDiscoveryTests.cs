@@ -88,6 +88,6 @@ public sealed class CgroupDiscoveryTests : IDisposable
         var cgroupPath = Path.Combine(_root, "cgroup");
         File.WriteAllText(mountInfoPath, mountInfo);
         File.WriteAllText(cgroupPath, processCgroups);
-        return new CgroupPaths(mountInfoPath, cgroupPath, "kindling");
+        return new CgroupPaths(mountInfoPath, cgroupPath, "kindling", "42");
     }
 }

@@ -12,14 +12,16 @@ public sealed class CgroupV2DriverTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_own, "cgroup.subtree_control"), "");
         File.WriteAllText(Path.Combine(_own, "cgroup.procs"), "100\n101\n");
-        var driver = new CgroupV2Driver(_own, "kindling");
+        var driver = new CgroupV2Driver(_own, "kindling", "42");
 
         var group = driver.Create("fn-1", new CgroupLimits(128L * 1024 * 1024, 0.25, 64));
 
+        // A fake file keeps only the last pid written; the kernel would have moved both.
         Assert.Equal("101", File.ReadAllText(Path.Combine(_own, "kindling-worker", "cgroup.procs")));
         Assert.Equal("+memory +cpu +pids", File.ReadAllText(Path.Combine(_own, "cgroup.subtree_control")));
         Assert.Equal("+memory +cpu +pids", File.ReadAllText(Path.Combine(_own, "kindling", "cgroup.subtree_control")));
-        var directory = Path.Combine(_own, "kindling", "fn-1");
+        Assert.Equal("+memory +cpu +pids", File.ReadAllText(Path.Combine(_own, "kindling", "42", "cgroup.subtree_control")));
+        var directory = Path.Combine(_own, "kindling", "42", "fn-1");
         Assert.Equal([directory], group.Directories);
         Assert.Equal("134217728", File.ReadAllText(Path.Combine(directory, "memory.max")));
         Assert.Equal("25000 100000", File.ReadAllText(Path.Combine(directory, "cpu.max")));
@@ -27,18 +29,32 @@ public sealed class CgroupV2DriverTests : IDisposable
     }
 
     [Fact]
-    public void Create_SwapFilePresent_ForbidsSwap()
+    public void Create_ExistingName_ThrowsAndKeepsTheExistingGroup()
     {
         File.WriteAllText(Path.Combine(_own, "cgroup.subtree_control"), "cpu memory pids\n");
-        var directory = Path.Combine(_own, "kindling", "fn-2");
-        Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "memory.swap.max"), "max\n");
-        var driver = new CgroupV2Driver(_own, "kindling");
+        var driver = new CgroupV2Driver(_own, "kindling", "42");
+        var first = driver.Create("fn", new CgroupLimits(64L * 1024 * 1024, 1, 1024));
 
-        _ = driver.Create("fn-2", new CgroupLimits(64L * 1024 * 1024, 1, 1024));
+        var exception = Record.Exception(() => driver.Create("fn", new CgroupLimits(128L * 1024 * 1024, 1, 1024)));
 
-        Assert.Equal("0", File.ReadAllText(Path.Combine(directory, "memory.swap.max")));
+        Assert.Equal($"mkdir {first.Directories[0]} failed: File exists (errno 17).", exception?.Message);
+        Assert.Equal("67108864", File.ReadAllText(Path.Combine(first.Directories[0], "memory.max")));
         Assert.False(Directory.Exists(Path.Combine(_own, "kindling-worker")));
+    }
+
+    [Fact]
+    public void RemoveLeftovers_DeadWorkersScope_IsRemovedAndLiveOnesKept()
+    {
+        var dead = Path.Combine(_own, "kindling", "999999999", "fn");
+        var live = Path.Combine(_own, "kindling", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "fn");
+        Directory.CreateDirectory(dead);
+        Directory.CreateDirectory(live);
+        var driver = new CgroupV2Driver(_own, "kindling", "42");
+
+        driver.RemoveLeftovers();
+
+        Assert.False(Directory.Exists(Path.GetDirectoryName(dead)));
+        Assert.True(Directory.Exists(live));
     }
 
     [Fact]
