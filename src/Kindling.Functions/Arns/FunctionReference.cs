@@ -34,13 +34,6 @@ public sealed partial record FunctionReference(string Name, string? Qualifier)
         var accountId = match.Groups["account"].Value;
         var name = match.Groups["name"].Value;
         var qualifier = match.Groups["qualifier"].Success ? match.Groups["qualifier"].Value : null;
-        var isArn = match.Groups["arn"].Success;
-
-        // "name:qualifier" is only a qualified name when it is not "account:function:name".
-        if (!isArn && accountId.Length == 0 && region.Length == 0 && !match.Groups["function"].Success && name.Length == 0)
-        {
-            return null;
-        }
 
         if (name.Length > 64)
         {

@@ -52,8 +52,18 @@ public sealed record ZipPackage(IReadOnlySet<string> Files, long UnzippedSize)
             foreach (var entry in archive.Entries)
             {
                 using var data = entry.Open();
-                while (data.Read(buffer, 0, buffer.Length) > 0)
+                uint crc = 0;
+                long length = 0;
+                int read;
+                while ((read = data.Read(buffer, 0, buffer.Length)) > 0)
                 {
+                    crc = Crc32.Append(crc, buffer.AsSpan(0, read));
+                    length += read;
+                }
+
+                if (crc != entry.Crc32 || length != entry.Length)
+                {
+                    return $"Could not unzip uploaded file. Please check your file, then try to upload again. (The data of {entry.FullName} is corrupt: CRC-32 mismatch.)";
                 }
             }
 

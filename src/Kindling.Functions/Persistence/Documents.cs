@@ -34,6 +34,13 @@ public sealed class Documents(IMetadataStore store)
         return items.Select(i => (i.Key, Deserialize<T>(i.Json))).ToList();
     }
 
+    /// <summary>Reads a page of keys across partitions, after a key.</summary>
+    public async ValueTask<IReadOnlyList<ItemKey>> ScanKeysAsync(string table, ItemKey? after, int limit, CancellationToken cancellationToken)
+    {
+        var items = await store.ScanAsync(table, after, limit, cancellationToken);
+        return items.Select(i => i.Key).ToList();
+    }
+
     /// <summary>Counts the documents of a table.</summary>
     public ValueTask<long> CountAsync(string table, CancellationToken cancellationToken) => store.CountAsync(table, cancellationToken);
 

@@ -172,21 +172,20 @@ public sealed partial class AliasService(FunctionStore functions)
         errors.Length(request.FunctionVersion, "functionVersion", 1, 1024);
         errors.Pattern(request.FunctionVersion, "functionVersion", VersionRegex(), VersionPattern);
         errors.Length(request.Description, "description", 0, 256);
-        if (request.RoutingConfig?.AdditionalVersionWeights is { } weights)
+        if (request.RoutingConfig?.AdditionalVersionWeights is { Count: > 0 } weights)
         {
-            foreach (var (version, weight) in weights)
+            // Lambda shows the whole map as Java prints it: {2=1.5}.
+            var shown = "{" + string.Join(", ", weights.Select(w => $"{w.Key}={w.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}")) + "}";
+            if (weights.Keys.Any(v => v.Length is 0 or > 1024 || !v.All(char.IsAsciiDigit)))
             {
-                if (version.Length is 0 or > 1024 || !version.All(char.IsAsciiDigit))
-                {
-                    errors.Add(version, "routingConfig.additionalVersionWeights",
-                        "Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]");
-                }
+                errors.Add(shown, "routingConfig.additionalVersionWeights",
+                    "Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+, Member must not be null]");
+            }
 
-                if (weight is < 0.0 or > 1.0)
-                {
-                    errors.Add(weight, "routingConfig.additionalVersionWeights",
-                        "Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0]");
-                }
+            if (weights.Values.Any(w => w is < 0.0 or > 1.0))
+            {
+                errors.Add(shown, "routingConfig.additionalVersionWeights",
+                    "Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]");
             }
         }
     }

@@ -113,7 +113,7 @@ public sealed class ConcurrencyService(FunctionStore functions, AccountLimits li
         if (meta.Value.ReservedConcurrentExecutions is { } reserved && others + requested > reserved)
         {
             throw LambdaErrors.InvalidParameter(
-                $"Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function {name}. Reserved: {reserved}, Provisioned: {others + requested}.");
+                "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function");
         }
 
         if (meta.Value.ReservedConcurrentExecutions is null

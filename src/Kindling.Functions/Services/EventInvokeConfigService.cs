@@ -19,6 +19,12 @@ public sealed partial class EventInvokeConfigService(FunctionStore functions, Ti
         errors.Length(request.DestinationConfig?.OnSuccess?.Destination, "destinationConfig.onSuccess.destination", 0, 350);
         errors.Length(request.DestinationConfig?.OnFailure?.Destination, "destinationConfig.onFailure.destination", 0, 350);
         errors.ThrowIfAny();
+        if (request.MaximumRetryAttempts is null && request.MaximumEventAgeInSeconds is null
+            && request.DestinationConfig?.OnSuccess?.Destination is null && request.DestinationConfig?.OnFailure?.Destination is null)
+        {
+            throw LambdaErrors.InvalidParameter("You must specify at least one of error handling or destination setting.");
+        }
+
         var (name, q, arn) = await ResolveAsync(functionName, qualifier, cancellationToken);
         CheckDestination(request.DestinationConfig?.OnSuccess?.Destination, arn);
         CheckDestination(request.DestinationConfig?.OnFailure?.Destination, arn);
@@ -82,7 +88,14 @@ public sealed partial class EventInvokeConfigService(FunctionStore functions, Ti
     private async Task<(string Name, string Qualifier, string Arn)> ResolveAsync(string functionName, string? qualifier, CancellationToken cancellationToken)
     {
         var reference = functions.Parse(functionName, qualifier);
-        _ = await functions.ResolveAsync(reference, cancellationToken);
+        try
+        {
+            _ = await functions.ResolveAsync(reference, cancellationToken);
+        }
+        catch (LambdaException ex) when (ex.Code == "ResourceNotFoundException")
+        {
+            throw LambdaErrors.NotFound("The function doesn't exist.");
+        }
         var q = reference.Qualifier ?? "$LATEST";
         return (reference.Name, q, functions.Account.FunctionArn(reference.Name, q));
     }

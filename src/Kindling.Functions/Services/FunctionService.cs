@@ -306,38 +306,27 @@ public sealed class FunctionService(
         errors.ThrowIfAny();
         var all = functionVersion == "ALL";
         var limit = maxItems ?? 50;
-        var page = new List<FunctionConfiguration>(limit);
         var after = Pagination.DecodeKey(marker);
-        ItemKey? last = null;
-        while (page.Count < limit)
+        var page = new List<FunctionConfiguration>(limit);
+        if (!all)
         {
-            var batch = await functions.Documents.ScanAsync<FunctionVersionRecord>(Tables.Function, after, all ? limit - page.Count : 500, cancellationToken);
-            if (batch.Count == 0)
+            // One small row per function: page over those and read each $LATEST, rather than scanning every
+            // version's document.
+            var names = await functions.Documents.ScanKeysAsync(Tables.FunctionMeta, after, limit + 1, cancellationToken);
+            foreach (var key in names.Take(limit))
             {
-                return (page, null);
-            }
-
-            foreach (var (key, record) in batch)
-            {
-                after = key;
-                if (!all && key.Sort != "$LATEST")
+                if (await functions.GetLatestAsync(key.Partition, cancellationToken) is { } latest)
                 {
-                    continue;
-                }
-
-                var configuration = ForListing(record.Configuration, all);
-                page.Add(configuration);
-                last = key;
-                if (page.Count == limit)
-                {
-                    break;
+                    page.Add(ForListing(latest.Value.Configuration, all: false));
                 }
             }
+
+            return (page, names.Count > limit ? Pagination.EncodeKey(names[limit - 1]) : null);
         }
 
-        var more = await functions.Documents.ScanAsync<FunctionVersionRecord>(Tables.Function, last, all ? 1 : 500, cancellationToken);
-        var hasMore = all ? more.Count > 0 : more.Any(m => m.Key.Sort == "$LATEST");
-        return (page, hasMore ? Pagination.EncodeKey(last!.Value) : null);
+        var batch = await functions.Documents.ScanAsync<FunctionVersionRecord>(Tables.Function, after, limit + 1, cancellationToken);
+        page.AddRange(batch.Take(limit).Select(b => ForListing(b.Value.Configuration, all: true)));
+        return (page, batch.Count > limit ? Pagination.EncodeKey(batch[limit - 1].Key) : null);
     }
 
     private static readonly string[] FunctionTables =

@@ -96,12 +96,21 @@ public sealed class FunctionUrlService(FunctionStore functions, FunctionUrlOptio
     private async Task<(string Name, string Key, string Arn)> ResolveAsync(string functionName, string? qualifier, CancellationToken cancellationToken)
     {
         var reference = functions.Parse(functionName, qualifier);
-        if (reference.Qualifier is { } q && q != "$LATEST" && FunctionStore.IsVersionNumber(q))
+        if (reference.Qualifier is { } q && FunctionStore.IsVersionNumber(q))
         {
-            throw LambdaErrors.InvalidParameter("Function URL configs can only be applied to $LATEST or an alias.");
+            var errors = new ValidationErrors();
+            errors.Add(q, "qualifier", @"Member must satisfy regular expression pattern: ((?!^\d+$)^[0-9a-zA-Z-_]+$)");
+            errors.ThrowIfAny();
         }
 
-        _ = await functions.ResolveAsync(reference, cancellationToken);
+        try
+        {
+            _ = await functions.ResolveAsync(reference, cancellationToken);
+        }
+        catch (LambdaException ex) when (ex.Code == "ResourceNotFoundException")
+        {
+            throw LambdaErrors.NotFound("Function does not exist");
+        }
         var key = reference.Qualifier is null or "$LATEST" ? "" : reference.Qualifier;
         return (reference.Name, key, functions.Account.FunctionArn(reference.Name, key.Length == 0 ? null : key));
     }

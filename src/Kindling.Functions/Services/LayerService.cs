@@ -221,7 +221,7 @@ public sealed partial class LayerService(Documents documents, AccountContext acc
         errors.ThrowIfAny();
         var name = RequireName(layerName);
         var key = Tables.VersionKey(version);
-        var layer = await documents.GetAsync<LayerVersionRecord>(Tables.Layer, name, key, cancellationToken) ?? throw LayerVersionNotFound();
+        var layer = await documents.GetAsync<LayerVersionRecord>(Tables.Layer, name, key, cancellationToken) ?? throw LayerVersionNotFound(name, version);
         var existing = await documents.GetAsync<ResourcePolicy>(Tables.LayerPolicy, name, key, cancellationToken);
         if (request.RevisionId is not null && request.RevisionId != existing?.Value.RevisionId)
         {
@@ -268,7 +268,7 @@ public sealed partial class LayerService(Documents documents, AccountContext acc
     {
         var name = RequireName(layerName);
         var key = Tables.VersionKey(version);
-        _ = await documents.GetAsync<LayerVersionRecord>(Tables.Layer, name, key, cancellationToken) ?? throw LayerVersionNotFound();
+        _ = await documents.GetAsync<LayerVersionRecord>(Tables.Layer, name, key, cancellationToken) ?? throw LayerVersionNotFound(name, version);
         var policy = await documents.GetAsync<ResourcePolicy>(Tables.LayerPolicy, name, key, cancellationToken);
         if (policy is null || policy.Value.Statements.Count == 0)
         {
@@ -283,7 +283,7 @@ public sealed partial class LayerService(Documents documents, AccountContext acc
     {
         var name = RequireName(layerName);
         var key = Tables.VersionKey(version);
-        _ = await documents.GetAsync<LayerVersionRecord>(Tables.Layer, name, key, cancellationToken) ?? throw LayerVersionNotFound();
+        _ = await documents.GetAsync<LayerVersionRecord>(Tables.Layer, name, key, cancellationToken) ?? throw LayerVersionNotFound(name, version);
         var policy = await documents.GetAsync<ResourcePolicy>(Tables.LayerPolicy, name, key, cancellationToken);
         if (policy is null || !policy.Value.Statements.Any(s => (string?)s["Sid"] == statementId))
         {
@@ -353,6 +353,9 @@ public sealed partial class LayerService(Documents documents, AccountContext acc
 
     private static LambdaException LayerVersionNotFound() =>
         LambdaErrors.NotFound("The resource you requested does not exist.");
+
+    private LambdaException LayerVersionNotFound(string name, long version) =>
+        LambdaErrors.NotFound($"Layer version {account.LayerVersionArn(name, version)} does not exist.");
 
     [GeneratedRegex("^(" + NamePattern + ")$")]
     private static partial Regex LayerNameRegex();

@@ -27,11 +27,12 @@ public sealed partial class PolicyService(FunctionStore functions)
         errors.Pattern(request.SourceAccount, "sourceAccount", AccountRegex(), @"\d{12}");
         errors.Enum(request.FunctionUrlAuthType, "functionUrlAuthType", ["NONE", "AWS_IAM"]);
         errors.ThrowIfAny();
-        var (name, key, resource) = await ResolveAsync(functionName, qualifier, cancellationToken);
+        var target = await ResolveAsync(functionName, qualifier, cancellationToken);
+        var (name, key, resource) = (target.Name, target.Key, target.Resource);
         var existing = await functions.Documents.GetAsync<ResourcePolicy>(Tables.Policy, name, key, cancellationToken);
-        if (request.RevisionId is not null && request.RevisionId != existing?.Value.RevisionId)
+        if (request.RevisionId is not null && request.RevisionId != target.RevisionId)
         {
-            throw PolicyRevisionMismatch();
+            throw LambdaErrors.RevisionMismatch();
         }
 
         var statements = existing?.Value.Statements ?? [];
@@ -41,7 +42,8 @@ public sealed partial class PolicyService(FunctionStore functions)
         }
 
         var statement = BuildStatement(request, resource);
-        var policy = new ResourcePolicy([.. statements, statement], Guid.NewGuid().ToString());
+        var revision = Guid.NewGuid().ToString();
+        var policy = new ResourcePolicy([.. statements, statement], revision);
         var rendered = PolicyDocument.Render(policy);
         if (rendered.Length > MaxPolicyBytes)
         {
@@ -51,11 +53,13 @@ public sealed partial class PolicyService(FunctionStore functions)
 
         try
         {
-            await functions.Documents.WriteAsync(Documents.Put(Tables.Policy, name, key, policy, existing?.Version ?? 0), cancellationToken);
+            await functions.Documents.WriteAsync(
+                [Documents.Put(Tables.Policy, name, key, policy, existing?.Version ?? 0), target.WithRevision(revision)],
+                cancellationToken);
         }
         catch (StoreConditionFailedException)
         {
-            throw PolicyRevisionMismatch();
+            throw LambdaErrors.RevisionMismatch();
         }
 
         return statement.ToJsonString();
@@ -64,20 +68,21 @@ public sealed partial class PolicyService(FunctionStore functions)
     /// <summary>GetPolicy.</summary>
     public async Task<(string Policy, string RevisionId)> GetAsync(string functionName, string? qualifier, CancellationToken cancellationToken)
     {
-        var (name, key, _) = await ResolveAsync(functionName, qualifier, cancellationToken);
-        var policy = await functions.Documents.GetAsync<ResourcePolicy>(Tables.Policy, name, key, cancellationToken);
+        var target = await ResolveAsync(functionName, qualifier, cancellationToken);
+        var policy = await functions.Documents.GetAsync<ResourcePolicy>(Tables.Policy, target.Name, target.Key, cancellationToken);
         if (policy is null || policy.Value.Statements.Count == 0)
         {
             throw LambdaErrors.NotFound("The resource you requested does not exist.");
         }
 
-        return (PolicyDocument.Render(policy.Value), policy.Value.RevisionId);
+        return (PolicyDocument.Render(policy.Value), target.RevisionId);
     }
 
     /// <summary>RemovePermission.</summary>
     public async Task RemoveAsync(string functionName, string statementId, string? qualifier, string? revisionId, CancellationToken cancellationToken)
     {
-        var (name, key, _) = await ResolveAsync(functionName, qualifier, cancellationToken);
+        var target = await ResolveAsync(functionName, qualifier, cancellationToken);
+        var (name, key) = (target.Name, target.Key);
         var policy = await functions.Documents.GetAsync<ResourcePolicy>(Tables.Policy, name, key, cancellationToken);
         if (policy is null || policy.Value.Statements.Count == 0)
         {
@@ -89,31 +94,63 @@ public sealed partial class PolicyService(FunctionStore functions)
             throw LambdaErrors.NotFound($"Statement {statementId} is not found in resource policy.");
         }
 
-        if (revisionId is not null && revisionId != policy.Value.RevisionId)
+        if (revisionId is not null && revisionId != target.RevisionId)
         {
-            throw PolicyRevisionMismatch();
+            throw LambdaErrors.RevisionMismatch();
         }
 
+        var revision = Guid.NewGuid().ToString();
         var remaining = policy.Value.Statements.Where(s => (string?)s["Sid"] != statementId).ToList();
-        await functions.Documents.WriteAsync(
-            remaining.Count == 0
-                ? new DeleteItem(Tables.Policy, name, key, policy.Version)
-                : Documents.Put(Tables.Policy, name, key, new ResourcePolicy(remaining, Guid.NewGuid().ToString()), policy.Version),
-            cancellationToken);
+        try
+        {
+            await functions.Documents.WriteAsync(
+                [
+                    remaining.Count == 0
+                        ? new DeleteItem(Tables.Policy, name, key, policy.Version)
+                        : Documents.Put(Tables.Policy, name, key, new ResourcePolicy(remaining, revision), policy.Version),
+                    target.WithRevision(revision),
+                ],
+                cancellationToken);
+        }
+        catch (StoreConditionFailedException)
+        {
+            throw LambdaErrors.RevisionMismatch();
+        }
     }
 
     /// <summary>The statements that apply to a function name and qualifier (for authorization checks).</summary>
     public async Task<IReadOnlyList<JsonObject>> StatementsAsync(string name, string? qualifier, CancellationToken cancellationToken) =>
         (await functions.Documents.GetAsync<ResourcePolicy>(Tables.Policy, name, qualifier ?? "", cancellationToken))?.Value.Statements ?? [];
 
-    private async Task<(string Name, string Key, string Resource)> ResolveAsync(string functionName, string? qualifier, CancellationToken cancellationToken)
+    /// <summary>
+    /// The resource a policy belongs to: <c>$LATEST</c>, a version or an alias. Its RevisionId is the policy's:
+    /// changing the policy changes it, as in Lambda.
+    /// </summary>
+    private async Task<PolicyTarget> ResolveAsync(string functionName, string? qualifier, CancellationToken cancellationToken)
     {
         var reference = functions.Parse(functionName, qualifier);
-        _ = await functions.ResolveAsync(reference, cancellationToken);
-        return (reference.Name, reference.Qualifier ?? "", functions.Account.FunctionArn(reference.Name, reference.Qualifier));
+        var resource = functions.Account.FunctionArn(reference.Name, reference.Qualifier);
+        var key = reference.Qualifier ?? "";
+        if (reference.Qualifier is { } alias && alias != "$LATEST" && !FunctionStore.IsVersionNumber(alias))
+        {
+            _ = await functions.RequireLatestAsync(reference.Name, cancellationToken);
+            var stored = await functions.GetAliasAsync(reference.Name, alias, cancellationToken)
+                ?? throw LambdaErrors.FunctionNotFound(resource);
+            return new PolicyTarget(reference.Name, key, resource, stored.Value.RevisionId,
+                revision => Documents.Put(Tables.Alias, reference.Name, alias, stored.Value with { RevisionId = revision }, stored.Version));
+        }
+
+        var sort = Tables.VersionKey(reference.Qualifier ?? "$LATEST");
+        var version = await functions.Documents.GetAsync<FunctionVersionRecord>(Tables.Function, reference.Name, sort, cancellationToken)
+            ?? throw LambdaErrors.FunctionNotFound(resource);
+        return new PolicyTarget(reference.Name, key, resource, version.Value.Configuration.RevisionId,
+            revision => Documents.Put(Tables.Function, reference.Name, sort,
+                version.Value with { Configuration = version.Value.Configuration with { RevisionId = revision } }, version.Version));
     }
 
-    private JsonObject BuildStatement(AddPermissionRequest request, string resource)
+    private sealed record PolicyTarget(string Name, string Key, string Resource, string RevisionId, Func<string, StoreWrite> WithRevision);
+
+    private static JsonObject BuildStatement(AddPermissionRequest request, string resource)
     {
         var principal = request.Principal!;
         JsonNode principalNode = principal switch
@@ -175,9 +212,6 @@ public sealed partial class PolicyService(FunctionStore functions)
 
         return statement;
     }
-
-    private static LambdaException PolicyRevisionMismatch() =>
-        LambdaErrors.PreconditionFailed("The RevisionId provided does not match the latest RevisionId for the Lambda function or alias. Call the GetFunction or the GetAlias API to retrieve the latest RevisionId for your resource.");
 
     [GeneratedRegex("^([a-zA-Z0-9-_.]+)$")]
     private static partial Regex StatementIdRegex();

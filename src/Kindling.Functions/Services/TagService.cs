@@ -98,7 +98,7 @@ public sealed partial class TagService(FunctionStore functions)
         var reference = functions.Parse(resourceArn, null, "resource");
         if (reference.Qualifier is not null)
         {
-            throw LambdaErrors.InvalidParameter("Tags are not supported for resource " + resourceArn);
+            throw LambdaErrors.InvalidParameter("Tags on function aliases and versions are not supported. Please specify a function ARN.");
         }
 
         while (true)

@@ -52,12 +52,15 @@ public sealed partial class FunctionStateReconciler(
         foreach (var version in versions.Where(v => v.Value.Pending is not null))
         {
             var outcome = await CheckAsync(version.Value, cancellationToken);
-            var settled = Settle(version.Value, outcome);
+            var key = Tables.VersionKey(version.Value.Configuration.Version);
+            // A version published from an update that then failed never becomes usable: it goes away, as if
+            // the publish had not happened (its number is not reused).
+            var write = outcome is not null && version.Value.Pending!.Kind != "Create" && version.Value.Configuration.Version != "$LATEST"
+                ? (StoreWrite)new DeleteItem(Tables.Function, name, key, version.Version)
+                : Documents.Put(Tables.Function, name, key, Settle(version.Value, outcome), version.Version);
             try
             {
-                await functions.Documents.WriteAsync(
-                    Documents.Put(Tables.Function, name, Tables.VersionKey(version.Value.Configuration.Version), settled, version.Version),
-                    cancellationToken);
+                await functions.Documents.WriteAsync(write, cancellationToken);
             }
             catch (StoreConditionFailedException)
             {
@@ -154,6 +157,10 @@ public sealed partial class FunctionStateReconciler(
                 Configuration = configuration with
                 {
                     RevisionId = revision,
+                    // A function whose creation failed becomes usable once an update succeeds.
+                    State = "Active",
+                    StateReason = null,
+                    StateReasonCode = null,
                     LastUpdateStatus = "Successful",
                     LastUpdateStatusReason = null,
                     LastUpdateStatusReasonCode = null,

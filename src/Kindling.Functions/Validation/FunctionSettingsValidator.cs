@@ -28,7 +28,6 @@ public static partial class FunctionSettingsValidator
     public static void CheckSchema(FunctionSettingsRequest request, ValidationErrors errors)
     {
         errors.Pattern(request.Role, "role", RoleRegex(), RolePattern);
-        errors.Enum(request.Runtime, "runtime", RuntimeCatalog.LambdaRuntimes);
         errors.Length(request.Handler, "handler", 0, 128);
         errors.Pattern(request.Handler, "handler", HandlerRegex(), @"[^\s]+");
         errors.Length(request.Description, "description", 0, 256);
@@ -59,6 +58,12 @@ public static partial class FunctionSettingsValidator
     /// <summary>Semantic checks (InvalidParameterValueException) that Lambda applies after the schema.</summary>
     public static void CheckSemantics(FunctionSettingsRequest request, RuntimeCatalog runtimes)
     {
+        if (request.Runtime is { } unknown && !RuntimeCatalog.LambdaRuntimes.Contains(unknown))
+        {
+            throw LambdaErrors.InvalidParameter(
+                $"Value {unknown} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", RuntimeCatalog.LambdaRuntimes)}] or be a valid ARN");
+        }
+
         if (request.Runtime is { } runtime && !runtimes.IsAvailable(runtime))
         {
             throw LambdaErrors.InvalidParameter(
