@@ -23,7 +23,8 @@ public interface ISandbox : IAsyncDisposable
 
     /// <summary>
     /// The command's stdout and stderr (one pipe, in write order), and bubblewrap's own errors. Keep reading it:
-    /// a full pipe (64 KiB) blocks the command's writes. Ends when every process of the sandbox has exited.
+    /// with 128 KiB unread the command's writes block. Ends when every process of the sandbox has exited; a read
+    /// pending when the sandbox is disposed gets the rest and then end of stream.
     /// </summary>
     Stream Output { get; }
 

@@ -74,4 +74,46 @@ public sealed class LifecycleTests(SandboxFixture fixture)
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => sandbox.FreezeAsync(CancellationToken.None).AsTask());
     }
+
+    [Fact]
+    public async Task DisposeAsync_ReadPending_ReaderGetsEndOfStream()
+    {
+        var sandbox = await fixture.Launcher.LaunchAsync(fixture.Shell("echo started; exec sleep 600"), CancellationToken.None);
+        await SandboxAssert.ReadsLineAsync(sandbox, "started");
+        var pending = sandbox.Output.ReadAsync(new byte[16]).AsTask();
+
+        await sandbox.DisposeAsync();
+
+        Assert.Equal(0, await pending.WaitAsync(SandboxAssert.Deadline));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_OutputNeverRead_CompletesAndKeepsWhatWasBuffered()
+    {
+        var sandbox = await fixture.Launcher.LaunchAsync(
+            fixture.Shell("head -c 1000000 /dev/zero | tr '\\0' x; exec sleep 600"), CancellationToken.None);
+        var cgroup = ((BubblewrapSandbox)sandbox).Cgroup;
+        // tr blocks once the 64 KiB in-process buffer and the 64 KiB kernel pipe are both full.
+        Assert.True(await SandboxAssert.EventuallyAsync(() => BytesWrittenBy(cgroup, "tr") >= 124 * 1024));
+
+        await sandbox.DisposeAsync();
+
+        var remaining = await SandboxFixture.ReadToEndAsync(sandbox.Output, CancellationToken.None);
+        Assert.InRange(remaining.Length, 64 * 1024, 128 * 1024);
+        Assert.Equal(new string('x', remaining.Length), remaining);
+    }
+
+    private static long BytesWrittenBy(Kindling.Sandbox.Cgroups.ICgroup cgroup, string command)
+    {
+        foreach (var pid in cgroup.ReadProcesses())
+        {
+            if (File.ReadAllText($"/proc/{pid}/comm").Trim() == command)
+            {
+                var line = File.ReadAllLines($"/proc/{pid}/io").Single(l => l.StartsWith("wchar:", StringComparison.Ordinal));
+                return long.Parse(line["wchar:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
 }

@@ -17,6 +17,7 @@ internal sealed class BubblewrapSandbox : ISandbox
     private static readonly TimeSpan s_bubblewrapGrace = TimeSpan.FromSeconds(2);
 
     private readonly int _bubblewrapPid;
+    private readonly OutputPump _output;
     private readonly TextReader _status;
     private readonly ITmpVolume _volume;
     private readonly ILogger _logger;
@@ -33,7 +34,7 @@ internal sealed class BubblewrapSandbox : ISandbox
         _bubblewrapPid = bubblewrapPid;
         Pid = pid;
         RuntimeApiListener = listener;
-        Output = output;
+        _output = new OutputPump(output);
         _status = status;
         Cgroup = cgroup;
         _volume = volume;
@@ -51,7 +52,7 @@ internal sealed class BubblewrapSandbox : ISandbox
     public Socket RuntimeApiListener { get; }
 
     /// <inheritdoc />
-    public Stream Output { get; }
+    public Stream Output => _output.Reader;
 
     /// <inheritdoc />
     public Task<SandboxExit> Exited { get; }
@@ -149,7 +150,7 @@ internal sealed class BubblewrapSandbox : ISandbox
             }
             finally
             {
-                await Output.DisposeAsync();
+                await _output.DisposeAsync();
                 _status.Dispose();
             }
         }
