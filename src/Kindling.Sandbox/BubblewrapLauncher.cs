@@ -25,7 +25,6 @@ namespace Kindling.Sandbox;
 /// </summary>
 public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
 {
-    private const int MaxIdLength = 64;
     private static readonly TimeSpan s_failureOutputTimeout = TimeSpan.FromSeconds(2);
 
     private readonly BubblewrapLauncherOptions _options;
@@ -89,7 +88,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask<ISandbox> LaunchAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
-        Validate(spec);
+        SandboxSpecValidator.Validate(spec);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (_broken)
         {
@@ -167,44 +166,9 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
 
         var commandLine = SandboxCommandLine.Build(spec, _options, _root, _etc, launch.Volume.HostDirectory);
-        {
-            var output = Descriptors.CreatePipe();
-            launch.Output = Descriptors.OpenPipeReader(output.Read);
-            var status = Descriptors.CreatePipe();
-            launch.Status = new StreamReader(Descriptors.OpenPipeReader(status.Read), Encoding.UTF8);
-            var block = Descriptors.CreatePipe();
-            launch.BlockWrite = block.Write;
-            var arguments = -1;
-            var seccomp = -1;
-            try
-            {
-                arguments = Descriptors.CreateMemoryFile("kindling-bwrap-args", commandLine.EncodedArguments);
-                seccomp = Descriptors.CreateMemoryFile("kindling-seccomp", SeccompProgram.Bytes.Span);
-                var descriptors = new List<FdMapping>
-                {
-                    new(output.Write, 1),
-                    new(output.Write, 2),
-                    new(arguments, ChildDescriptors.Arguments),
-                    new(status.Write, ChildDescriptors.Status),
-                    new(block.Read, ChildDescriptors.Block),
-                    new(seccomp, ChildDescriptors.Seccomp),
-                };
-                string[] argv =
-                [.. _spawnPrefix, "--args", ChildDescriptors.Arguments.ToString(CultureInfo.InvariantCulture), "--", .. commandLine.Command];
-                launch.BubblewrapPid = await _thread.InvokeAsync(() => PosixSpawn.Spawn(argv[0], argv, descriptors));
-            }
-            finally
-            {
-                // bubblewrap has its copies; ours would keep the pipes open after it exits.
-                Libc.CloseQuietly(ref output.Write);
-                Libc.CloseQuietly(ref status.Write);
-                Libc.CloseQuietly(ref block.Read);
-                Libc.CloseQuietly(ref arguments);
-                Libc.CloseQuietly(ref seccomp);
-            }
-        }
+        await SpawnAsync(launch, commandLine);
 
-        launch.ChildPid = await ReadChildPidAsync(launch.Status, cancellationToken)
+        launch.ChildPid = await ReadChildPidAsync(launch.Status!, cancellationToken)
             ?? throw await FailureAsync(launch, "bubblewrap exited before starting the sandbox", null);
 
         // bubblewrap's child sets up the mounts while this goes on; if it fails (a bind source it may not
@@ -234,6 +198,49 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         }
 
         Libc.CloseQuietly(ref launch.BlockWrite);
+    }
+
+    /// <summary>
+    /// Starts bubblewrap on the launcher's thread with its pipes and in-memory files at fixed descriptors, and
+    /// keeps only the ends the worker reads (output, status) and writes (block).
+    /// </summary>
+    private async Task SpawnAsync(Launch launch, SandboxCommandLine commandLine)
+    {
+        (int Read, int Write) output = (-1, -1), status = (-1, -1), block = (-1, -1);
+        var arguments = -1;
+        var seccomp = -1;
+        try
+        {
+            output = Descriptors.CreatePipe();
+            launch.Output = Descriptors.OpenPipeReader(output.Read);
+            status = Descriptors.CreatePipe();
+            launch.Status = new StreamReader(Descriptors.OpenPipeReader(status.Read), Encoding.UTF8);
+            block = Descriptors.CreatePipe();
+            launch.BlockWrite = block.Write;
+            arguments = Descriptors.CreateMemoryFile("kindling-bwrap-args", commandLine.EncodedArguments);
+            seccomp = Descriptors.CreateMemoryFile("kindling-seccomp", SeccompProgram.Bytes.Span);
+            FdMapping[] descriptors =
+            [
+                new(output.Write, 1),
+                new(output.Write, 2),
+                new(arguments, ChildDescriptors.Arguments),
+                new(status.Write, ChildDescriptors.Status),
+                new(block.Read, ChildDescriptors.Block),
+                new(seccomp, ChildDescriptors.Seccomp),
+            ];
+            string[] argv =
+                [.. _spawnPrefix, "--args", ChildDescriptors.Arguments.ToString(CultureInfo.InvariantCulture), "--", .. commandLine.Command];
+            launch.BubblewrapPid = await _thread.InvokeAsync(() => PosixSpawn.Spawn(argv[0], argv, descriptors));
+        }
+        finally
+        {
+            // bubblewrap has its copies; ours would keep the pipes open after it exits.
+            Libc.CloseQuietly(ref output.Write);
+            Libc.CloseQuietly(ref status.Write);
+            Libc.CloseQuietly(ref block.Read);
+            Libc.CloseQuietly(ref arguments);
+            Libc.CloseQuietly(ref seccomp);
+        }
     }
 
     /// <summary>Reads status records until the one with the child pid; null if bubblewrap exited first.</summary>
@@ -278,70 +285,5 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
             ? $"Sandbox {launch.Spec.Id}: {what}: {said}"
             : $"Sandbox {launch.Spec.Id}: {what}: {cause.Message}";
         return cause is null ? new SandboxLaunchException(message) : new SandboxLaunchException(message, cause);
-    }
-
-    private static void Validate(SandboxSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        if (string.IsNullOrEmpty(spec.Id) || spec.Id.Length > MaxIdLength || spec.Id is "." or ".."
-            || !spec.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-        {
-            throw new ArgumentException($"Sandbox id '{spec.Id}' must be 1–{MaxIdLength} letters, digits, '.', '_' or '-'.", nameof(spec));
-        }
-
-        if (spec.Command is not { Count: > 0 } || spec.Command.Any(a => a is null || a.Contains('\0', StringComparison.Ordinal)))
-        {
-            throw new ArgumentException("The command must have at least one element and no NUL characters.", nameof(spec));
-        }
-
-        foreach (var (name, value) in spec.Environment)
-        {
-            if (name.Length == 0 || name.Contains('=', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal)
-                || value is null || value.Contains('\0', StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Environment variable '{name}' has an invalid name or value.", nameof(spec));
-            }
-        }
-
-        RequireDirectory(spec.TaskDirectory, nameof(SandboxSpec.TaskDirectory));
-        if (spec.OptDirectory is not null)
-        {
-            RequireDirectory(spec.OptDirectory, nameof(SandboxSpec.OptDirectory));
-        }
-
-        if (spec.RuntimeDirectory is not null)
-        {
-            RequireDirectory(spec.RuntimeDirectory, nameof(SandboxSpec.RuntimeDirectory));
-        }
-
-        foreach (var path in spec.ExtraReadOnlyPaths)
-        {
-            // Normalized and never the host's root: a bind of "/" (or "/x/..") would expose everything.
-            if (!Path.IsPathFullyQualified(path) || path == "/" || Path.GetFullPath(path) != Path.TrimEndingDirectorySeparator(path)
-                || !(File.Exists(path) || Directory.Exists(path)))
-            {
-                throw new ArgumentException($"Extra read-only path '{path}' must be an existing, normalized absolute path other than /.", nameof(spec));
-            }
-        }
-
-        if (!spec.WorkingDirectory.StartsWith('/'))
-        {
-            throw new ArgumentException("The working directory must be absolute.", nameof(spec));
-        }
-
-        if (spec.MemoryLimitBytes < 4L * 1024 * 1024 || spec.TmpSizeBytes < 1024 * 1024 || spec.PidsLimit < 2
-            || !double.IsFinite(spec.CpuCount) || spec.CpuCount <= 0 || spec.RuntimeApiPort is < 1 or > 65535)
-        {
-            throw new ArgumentException(
-                "Limits out of range: memory ≥ 4 MiB, /tmp ≥ 1 MiB, pids ≥ 2, CPU count > 0, port 1–65535.", nameof(spec));
-        }
-    }
-
-    private static void RequireDirectory(string? path, string name)
-    {
-        if (path is null || !Path.IsPathFullyQualified(path) || !Directory.Exists(path))
-        {
-            throw new ArgumentException($"{name} '{path}' must be an existing absolute directory.", name);
-        }
     }
 }
