@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -20,8 +21,9 @@ namespace Kindling.Sandbox;
 /// Launches sandboxes with bubblewrap (DESIGN §2): new user, pid, mount, ipc, uts, cgroup and (unless egress is
 /// allowed) network namespaces; a read-only root of host binds; a private /tmp; an unprivileged user without
 /// capabilities; no_new_privs and a seccomp filter; cgroups set before the command runs. Needs root (cgroups,
-/// loop devices). Dispose it last: the thread that spawned the sandboxes ends, and with it every sandbox still
-/// running (dispose sandboxes first to release their /tmp volumes; a restart removes any left behind).
+/// loop devices). Disposing it disposes the sandboxes still running. If the worker dies instead, the kernel kills
+/// its sandboxes (bubblewrap's --die-with-parent) except frozen ones, which the next start kills along with the
+/// dead worker's control groups and /tmp volumes.
 /// </summary>
 public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
 {
@@ -34,6 +36,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     private readonly HostRoot _root;
     private readonly SandboxEtc _etc;
     private readonly SandboxThread _thread;
+    private readonly ConcurrentDictionary<BubblewrapSandbox, byte> _live = new();
     private readonly string[] _spawnPrefix;
     private volatile bool _broken;
     private int _disposed;
@@ -102,7 +105,8 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
             await StartAsync(launch, cancellationToken);
             var sandbox = new BubblewrapSandbox(
                 spec.Id, launch.BubblewrapPid, launch.ChildPid, launch.Listener!, launch.Output!, launch.Status!,
-                launch.Cgroup!, launch.Volume!, _logger);
+                launch.Cgroup!, launch.Volume!, _logger, s => _live.TryRemove(s, out _));
+            _live[sandbox] = 0;
             launch.Handover();
             SandboxLog.Launched(_logger, spec.Id, sandbox.Pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return sandbox;
@@ -121,7 +125,8 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     }
 
     /// <summary>
-    /// Releases the ready /tmp volumes and ends the spawning thread: the kernel kills every sandbox still running.
+    /// Disposes every sandbox still running (frozen ones too: a SIGKILL waits for a thaw), releases the ready
+    /// /tmp volumes and ends the spawning thread.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -129,6 +134,8 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         {
             return;
         }
+
+        await Task.WhenAll(_live.Keys.Select(s => s.DisposeAsync().AsTask()));
 
         if (_volumes is IAsyncDisposable disposable)
         {

@@ -88,4 +88,23 @@ public sealed class LauncherOptionsTests(SandboxFixture fixture)
         Assert.Equal("hello\n", await SandboxFixture.ReadToEndAsync(sandbox.Output, timeout.Token));
         Assert.Equal(0, (await sandbox.Exited).ExitCode);
     }
+
+    [Fact]
+    public async Task DisposeAsync_Launcher_KillsItsRunningAndFrozenSandboxes()
+    {
+        var launcher = new BubblewrapLauncher(fixture.Options with { StateDirectory = Path.Combine(fixture.Root, "state-dispose") });
+        var running = await launcher.LaunchAsync(fixture.Shell("echo up; exec sleep 600") with { Id = fixture.NextId() }, CancellationToken.None);
+        var frozen = await launcher.LaunchAsync(fixture.Shell("echo up; exec sleep 600") with { Id = fixture.NextId() }, CancellationToken.None);
+        await SandboxAssert.ReadsLineAsync(running, "up");
+        await SandboxAssert.ReadsLineAsync(frozen, "up");
+        await frozen.FreezeAsync(CancellationToken.None);
+
+        await launcher.DisposeAsync();
+
+        Assert.Equal(137, (await running.Exited).ExitCode);
+        Assert.Equal(137, (await frozen.Exited).ExitCode);
+        SandboxAssert.NothingLeftFor(running);
+        SandboxAssert.NothingLeftFor(frozen);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => launcher.LaunchAsync(fixture.Shell("true"), CancellationToken.None).AsTask());
+    }
 }

@@ -21,6 +21,7 @@ internal sealed class BubblewrapSandbox : ISandbox
     private readonly TextReader _status;
     private readonly ITmpVolume _volume;
     private readonly ILogger _logger;
+    private readonly Action<BubblewrapSandbox>? _onDisposed;
     private readonly Lock _reapLock = new();
     private bool _reaped;
     private long _finalMaxMemory;
@@ -28,8 +29,9 @@ internal sealed class BubblewrapSandbox : ISandbox
 
     public BubblewrapSandbox(
         string id, int bubblewrapPid, int pid, Socket listener, Stream output, TextReader status,
-        ICgroup cgroup, ITmpVolume volume, ILogger logger)
+        ICgroup cgroup, ITmpVolume volume, ILogger logger, Action<BubblewrapSandbox>? onDisposed = null)
     {
+        _onDisposed = onDisposed;
         Id = id;
         _bubblewrapPid = bubblewrapPid;
         Pid = pid;
@@ -152,6 +154,7 @@ internal sealed class BubblewrapSandbox : ISandbox
             {
                 await _output.DisposeAsync();
                 _status.Dispose();
+                _onDisposed?.Invoke(this);
             }
         }
     }
