@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Kindling.Sandbox.Interop;
 
@@ -6,6 +7,8 @@ namespace Kindling.Sandbox.Cgroups;
 /// <summary>Reading and writing control-group interface files (one short value per write, as the kernel expects).</summary>
 internal static class CgroupFiles
 {
+    private static readonly TimeSpan s_yieldPhase = TimeSpan.FromMilliseconds(2);
+
     public static void Write(string directory, string file, string value)
         => File.WriteAllText(Path.Combine(directory, file), value);
 
@@ -130,23 +133,23 @@ internal static class CgroupFiles
     }
 
     /// <summary>
-    /// Polls <paramref name="condition"/> until it holds: first by yielding (freezer transitions take 0.2–2 ms
-    /// here, well under a timer tick), then once per millisecond.
+    /// Polls <paramref name="condition"/> until it holds: for the first 2 ms by yielding (freezer transitions
+    /// take 0.2–2 ms here, less than a timer tick; v1 has no notification), then once per millisecond.
     /// </summary>
     /// <returns>False when <paramref name="timeout"/> passed first.</returns>
     public static async ValueTask<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var start = Environment.TickCount64;
-        var spins = 0;
+        var start = Stopwatch.GetTimestamp();
         while (!condition())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (Environment.TickCount64 - start > (long)timeout.TotalMilliseconds)
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            if (elapsed > timeout)
             {
                 return false;
             }
 
-            if (++spins < 64)
+            if (elapsed < s_yieldPhase)
             {
                 await Task.Yield();
             }

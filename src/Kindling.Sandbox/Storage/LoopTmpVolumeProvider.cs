@@ -8,8 +8,13 @@ namespace Kindling.Sandbox.Storage;
 /// backed by a sparse image under <c>&lt;dir&gt;/&lt;scope&gt;/images</c> (root only) and mounted under
 /// <c>&lt;dir&gt;/&lt;scope&gt;/mounts</c> (searchable, not listable, by the sandboxes' host user, who owns each
 /// root). Why not tmpfs: tmpfs pages are charged to the writer's memory group and, without swap, can never
-/// leave it, so /tmp would count as function memory. Disk-backed page cache is charged too, but it is
-/// written back and reclaimed at the limit.
+/// leave it, so /tmp would count as function memory (raising the limit by the /tmp size instead would let an
+/// empty-/tmp function use MemorySize + TmpSize). Disk-backed page cache is charged too, but it is written
+/// back and reclaimed at the limit: 96 MiB through /tmp with a 48 MiB memory limit completes without an OOM kill.
+/// Measured here (2 vCPUs, medians of 50, quiet machine): a 512 MiB volume costs 1.0–1.1 ms to make (loop
+/// attach 0.5, mount 0.6, image 0.14) and 1.2–1.3 ms to release; 10 GiB, 1.5–2.1 / 1.8–2.4 ms; the template,
+/// once per size, 22–38 ms. Under load (load average 7–10) making one took 4–15 ms: the pool takes it off the
+/// launch path. Launch to first output byte: 10.0–10.4 ms pooled, 10.5–11.3 ms unpooled, 7.9–9.0 ms on tmpfs.
 /// </summary>
 internal sealed class LoopTmpVolumeProvider : ITmpVolumeProvider, IDisposable
 {
