@@ -5,6 +5,8 @@ internal static class SandboxSpecValidator
 {
     private const int MaxIdLength = 64;
 
+    private static readonly string[] s_reserved = ["/tmp", "/proc", "/dev", "/var/task", "/opt", "/var/runtime", "/etc"];
+
     /// <summary>Throws <see cref="ArgumentException"/> for a spec that cannot be launched safely.</summary>
     public static void Validate(SandboxSpec spec)
     {
@@ -47,6 +49,12 @@ internal static class SandboxSpecValidator
                 || !(File.Exists(path) || Directory.Exists(path)))
             {
                 throw new ArgumentException($"Extra read-only path '{path}' must be an existing, normalized absolute path other than /.", nameof(spec));
+            }
+
+            // Mounted later, these would hide the bind (or the bind would land inside the writable /tmp).
+            if (s_reserved.Any(r => path == r || path.StartsWith(r + "/", StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"Extra read-only path '{path}' lies under a sandbox mount ({string.Join(", ", s_reserved)}).", nameof(spec));
             }
         }
 

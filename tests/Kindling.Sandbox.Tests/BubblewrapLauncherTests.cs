@@ -129,6 +129,18 @@ public sealed class BubblewrapLauncherTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task LaunchAsync_ExtraPathUnderTmp_ThrowsArgumentException()
+    {
+        var spec = fixture.Shell("true") with { ExtraReadOnlyPaths = ["/tmp"] };
+
+        var exception = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Launcher.LaunchAsync(spec, CancellationToken.None).AsTask());
+
+        Assert.Equal(
+            "Extra read-only path '/tmp' lies under a sandbox mount (/tmp, /proc, /dev, /var/task, /opt, /var/runtime, /etc). (Parameter 'spec')",
+            exception.Message);
+    }
+
+    [Fact]
     public async Task LaunchAsync_BindSourceHiddenFromHostUser_ReportsBubblewrapsError()
     {
         var hidden = Path.Combine(fixture.Root, "private");

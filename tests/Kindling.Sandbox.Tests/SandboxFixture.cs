@@ -14,7 +14,9 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public SandboxFixture()
     {
-        Root = Directory.CreateTempSubdirectory("kindling-sandbox-tests-").FullName;
+        // Not under /tmp: extra read-only paths may not lie there (the sandbox's own /tmp would hide them).
+        Root = Path.Combine("/var/tmp", "kindling-sandbox-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Root);
         TaskDirectory = Path.Combine(Root, "task");
         Directory.CreateDirectory(TaskDirectory);
         File.WriteAllText(Path.Combine(TaskDirectory, "hello.txt"), "hello from the task\n");
