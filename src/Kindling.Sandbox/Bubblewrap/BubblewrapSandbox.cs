@@ -31,7 +31,6 @@ internal sealed class BubblewrapSandbox : ISandbox
         string id, int bubblewrapPid, int pid, Socket listener, Stream output, TextReader status,
         ICgroup cgroup, ITmpVolume volume, ILogger logger, Action<BubblewrapSandbox>? onDisposed = null)
     {
-        _onDisposed = onDisposed;
         Id = id;
         _bubblewrapPid = bubblewrapPid;
         Pid = pid;
@@ -41,6 +40,7 @@ internal sealed class BubblewrapSandbox : ISandbox
         Cgroup = cgroup;
         _volume = volume;
         _logger = logger;
+        _onDisposed = onDisposed;
         Exited = WatchAsync();
     }
 
@@ -91,12 +91,16 @@ internal sealed class BubblewrapSandbox : ISandbox
     /// <remarks>
     /// The control group first: bubblewrap then sees its child die, reaps it, reports and exits. Killing
     /// bubblewrap first would orphan the sandbox's init to the host's pid 1 as a zombie. bubblewrap itself is
-    /// killed only if it does not follow (or if the sandbox was never placed in its groups).
+    /// killed only if it does not follow.
     /// </remarks>
     public async ValueTask KillAsync()
     {
         await KillGroupAsync();
-        if (await Task.WhenAny(Exited, Task.Delay(s_bubblewrapGrace)) != Exited)
+        try
+        {
+            await Exited.WaitAsync(s_bubblewrapGrace);
+        }
+        catch (TimeoutException)
         {
             lock (_reapLock)
             {
