@@ -12,7 +12,7 @@ public sealed class LauncherOptionsTests(SandboxFixture fixture)
     private const long Mebibyte = 1024 * 1024;
 
     [Fact]
-    public async Task Tmpfs_WriteBeyondSize_FailsAndMemoryLimitIncludesTmp()
+    public async Task LaunchAsync_TmpfsStorage_FailsPastSizeAndRaisesMemoryLimit()
     {
         await using var launcher = new BubblewrapLauncher(fixture.Options with
         {
@@ -32,7 +32,7 @@ public sealed class LauncherOptionsTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task HostUserIdNull_SandboxRunsAsTheWorkersUserWithoutCapabilities()
+    public async Task LaunchAsync_HostUserIdNull_RunsAsWorkersUserWithoutCapabilities()
     {
         await using var launcher = new BubblewrapLauncher(fixture.Options with
         {
@@ -54,7 +54,7 @@ public sealed class LauncherOptionsTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task AllowNetwork_SharesTheHostNetworkAndListensOnItsLoopback()
+    public async Task LaunchAsync_AllowNetwork_SharesHostNetworkAndLoopback()
     {
         using var hostListener = new TcpListener(IPAddress.Loopback, 0);
         hostListener.Start();

@@ -8,7 +8,7 @@ public sealed class LimitTests(SandboxFixture fixture)
     private const long Mebibyte = 1024 * 1024;
 
     [Fact]
-    public async Task Memory_OverLimit_ExitsOutOfMemory()
+    public async Task Exited_MemoryOverLimit_ReportsOutOfMemory()
     {
         var spec = fixture.Shell("unused") with
         {
@@ -40,7 +40,7 @@ public sealed class LimitTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task Pids_ForkBomb_StopsAtLimit()
+    public async Task LaunchAsync_ForkBomb_StopsAtPidsLimit()
     {
         // Children block reading a pipe nobody writes, then the parent reports how many forks it got.
         var script = "import os\n"
@@ -66,7 +66,7 @@ public sealed class LimitTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task Cpu_QuarterShare_UsesAboutAQuarterOfACpu()
+    public async Task LaunchAsync_QuarterCpu_UsesAboutAQuarterOfACpu()
     {
         var spec = fixture.Shell("echo spinning; while :; do :; done") with { CpuCount = 0.25 };
         await using var sandbox = await fixture.Launcher.LaunchAsync(spec, CancellationToken.None);
@@ -82,7 +82,7 @@ public sealed class LimitTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task Freeze_BusyLoop_StopsUsingCpuUntilThawed()
+    public async Task FreezeAsync_BusyLoop_StopsUsingCpuUntilThawed()
     {
         await using var sandbox = await fixture.Launcher.LaunchAsync(fixture.Shell("echo spinning; while :; do :; done"), CancellationToken.None);
         await SandboxAssert.ReadsLineAsync(sandbox, "spinning");

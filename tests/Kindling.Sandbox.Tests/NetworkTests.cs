@@ -16,7 +16,7 @@ public sealed class NetworkTests(SandboxFixture fixture)
         + "print(s.makefile().readline(), end='')\n";
 
     [Fact]
-    public async Task Network_HostLoopback_IsUnreachable()
+    public async Task LaunchAsync_ConnectToHostLoopback_IsRefused()
     {
         using var hostListener = new TcpListener(IPAddress.Loopback, 0);
         hostListener.Start();

@@ -4,7 +4,7 @@ namespace Kindling.Sandbox.Tests;
 public sealed class PrivilegeTests(SandboxFixture fixture)
 {
     [Fact]
-    public async Task Seccomp_DeniedCalls_FailWithEperm()
+    public async Task LaunchAsync_SeccompDeniedCalls_FailWithEperm()
     {
         // Each of these succeeds for an unprivileged process without the filter (ptrace on itself, the session
         // keyring, io_uring, a user namespace); EPERM here is the filter's answer. clone3 gets ENOSYS so that
@@ -33,7 +33,7 @@ public sealed class PrivilegeTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task Tools_MountUnshareAndStrace_AreRefused()
+    public async Task LaunchAsync_MountUnshareAndPtraceTools_AreRefused()
     {
         var (exit, output) = await fixture.RunAsync(fixture.Shell(
             "mkdir /tmp/m; mount -t tmpfs none /tmp/m 2>/tmp/err; echo rc=$?; head -1 /tmp/err; unshare -r true 2>&1; echo rc=$?; "
@@ -48,7 +48,7 @@ public sealed class PrivilegeTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task Cgroups_FromInside_CannotBeReachedOrMounted()
+    public async Task LaunchAsync_CgroupFilesFromInside_AreUnreachableAndUnmountable()
     {
         var script = "import ctypes, os\n"
             + "print(os.path.exists('/sys/fs/cgroup'))\n"

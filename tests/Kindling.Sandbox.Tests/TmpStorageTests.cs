@@ -9,7 +9,7 @@ public sealed class TmpStorageTests(SandboxFixture fixture)
     private const long Mebibyte = 1024 * 1024;
 
     [Fact]
-    public async Task Tmp_WriteBeyondSize_FailsWithNoSpace()
+    public async Task LaunchAsync_TmpWriteBeyondSize_FailsWithNoSpace()
     {
         var spec = fixture.Shell(
             "dd if=/dev/zero of=/tmp/fill bs=1M count=24 2>&1 | head -1; stat -c %s /tmp/fill; stat -c '%U %a' /tmp")
@@ -27,7 +27,7 @@ public sealed class TmpStorageTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task Tmp_TwoSandboxes_DoNotShareTmp()
+    public async Task LaunchAsync_TwoSandboxes_DoNotShareTmp()
     {
         await using var first = await fixture.Launcher.LaunchAsync(
             fixture.Shell("echo secret > /tmp/secret && echo written; exec sleep 60"), CancellationToken.None);
@@ -40,7 +40,7 @@ public sealed class TmpStorageTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task Tmp_FilledBeyondMemoryLimit_IsNotChargedAsFunctionMemory()
+    public async Task LaunchAsync_TmpFilledBeyondMemoryLimit_IsNotOomKilled()
     {
         // 96 MiB through /tmp with a 48 MiB memory limit: tmpfs pages would be unreclaimable function memory
         // (OOM kill); ext4 page cache is written back and reclaimed instead.
@@ -54,7 +54,7 @@ public sealed class TmpStorageTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task Dispose_Sandbox_RemovesTmpVolume()
+    public async Task DisposeAsync_Sandbox_RemovesTmpVolume()
     {
         var spec = fixture.Shell("echo data > /tmp/file; echo done; exec sleep 60");
         var sandbox = await fixture.Launcher.LaunchAsync(spec, CancellationToken.None);

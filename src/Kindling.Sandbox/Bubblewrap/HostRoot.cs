@@ -28,6 +28,13 @@ internal sealed class HostRoot
     public static HostRoot Detect()
     {
         var arguments = new List<string> { "--ro-bind", "/usr", "/usr" };
+
+        // Lambda's images are Amazon Linux, where /bin/sh is bash; bootstraps (AWS's own tutorial among them)
+        // rely on it. Debian's /bin/sh is dash, so bash is bound over it inside the sandbox.
+        if (File.Exists("/usr/bin/bash") && File.Exists("/usr/bin/sh"))
+        {
+            arguments.AddRange(["--ro-bind", "/usr/bin/bash", "/usr/bin/sh"]);
+        }
         foreach (var path in s_topLevel)
         {
             AddMirrored(arguments, path);

@@ -58,7 +58,7 @@ public sealed class CgroupV2DriverTests : IDisposable
     }
 
     [Fact]
-    public async Task Group_Files_AreReadAsTheKernelWritesThem()
+    public async Task Properties_KernelFormattedFiles_AreParsed()
     {
         var group = new CgroupV2Group(_own);
         File.WriteAllText(Path.Combine(_own, "memory.current"), "1048576\n");
