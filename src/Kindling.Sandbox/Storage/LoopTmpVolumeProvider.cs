@@ -29,6 +29,11 @@ internal sealed class LoopTmpVolumeProvider : ITmpVolumeProvider, IDisposable
     public LoopTmpVolumeProvider(string directory, int ownerUid, int ownerGid)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (!File.Exists("/dev/loop-control"))
+        {
+            throw new PlatformNotSupportedException("No loop devices (/dev/loop-control): use TmpStorageKind.Tmpfs on this host.");
+        }
+
         CreateDirectory(directory, UnixModes.WorldSearchable);
         foreach (var stale in WorkerScope.FindStale(directory))
         {
