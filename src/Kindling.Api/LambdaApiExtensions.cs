@@ -26,6 +26,7 @@ public static class LambdaApiExtensions
     {
         app.UseMiddleware<LambdaApiMiddleware>();
         FunctionEndpoints.Map(app);
+        InvokeEndpoints.Map(app);
         LayerEndpoints.Map(app);
         ConfigurationEndpoints.Map(app);
         CodeEndpoints.Map(app);

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Kindling.Functions.Errors;
+using Kindling.Functions.Services;
+using Kindling.Functions.Validation;
+using Kindling.Invocation.Environments;
+
+namespace Kindling.Invocation.Frontend;
+
+/// <summary>
+/// The frontend of Invoke: validates the request as Lambda does, resolves the function and qualifier, checks
+/// the function's state, and hands the invocation to the worker manager.
+/// </summary>
+public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, IWorkerManager workers, TimeProvider time)
+{
+    /// <summary>The largest synchronous request payload.</summary>
+    public const int MaxPayloadBytes = 6_291_456;
+
+    private const int MaxClientContextBytes = 3583;
+
+    /// <summary>Runs (or, for DryRun, only checks) one invocation.</summary>
+    public async Task<InvokeResponse> InvokeAsync(InvokeRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.Enum(request.InvocationType, "invocationType", ["Event", "RequestResponse", "DryRun"]);
+        errors.Enum(request.LogType, "logType", ["None", "Tail"]);
+        errors.ThrowIfAny();
+        if (request.Payload.Length > MaxPayloadBytes)
+        {
+            throw LambdaErrors.RequestTooLarge(MaxPayloadBytes, "InvokeFunction");
+        }
+
+        var reference = functions.Parse(request.FunctionName, request.Qualifier);
+        var resolved = await functions.ResolveAsync(reference, cancellationToken);
+        var configuration = resolved.Version.Configuration;
+        if (configuration.State != "Active")
+        {
+            throw LambdaErrors.Conflict(
+                $"The operation cannot be performed at this time. The function is currently in the following state: {configuration.State}");
+        }
+
+        var payload = request.Payload.Length == 0 ? "{}"u8.ToArray() : request.Payload;
+        CheckJson(payload.Span);
+        var clientContext = DecodeClientContext(request.ClientContext);
+        if (request.InvocationType == "DryRun")
+        {
+            return new InvokeResponse { StatusCode = (int)HttpStatusCode.NoContent, ExecutedVersion = configuration.Version };
+        }
+
+        if (request.InvocationType == "Event")
+        {
+            throw LambdaErrors.InvalidParameter("Asynchronous (Event) invocations are not supported by this Kindling host yet.");
+        }
+
+        var spec = await specs.ForAsync(resolved.Version, cancellationToken);
+        InvocationResult result;
+        try
+        {
+            result = await workers.InvokeAsync(
+                spec,
+                new InvocationRequest
+                {
+                    RequestId = request.RequestId,
+                    Payload = payload,
+                    InvokedFunctionArn = functions.Account.FunctionArn(reference.Name, reference.Qualifier),
+                    TraceId = request.TraceHeader ?? NewTraceId(),
+                    ClientContext = clientContext,
+                    TailLog = request.LogType == "Tail",
+                },
+                cancellationToken);
+        }
+        catch (CapacityExceededException ex)
+        {
+            throw new LambdaException(HttpStatusCode.TooManyRequests, "TooManyRequestsException", ex.Message)
+            {
+                Extra = new Dictionary<string, string> { ["Reason"] = "ConcurrentInvocationLimitExceeded" },
+                Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+            };
+        }
+        catch (EnvironmentLaunchException ex)
+        {
+            throw LambdaErrors.Service("The execution environment could not be started: " + ex.Message);
+        }
+
+        return new InvokeResponse
+        {
+            StatusCode = (int)HttpStatusCode.OK,
+            Payload = result.Payload,
+            ExecutedVersion = configuration.Version,
+            FunctionError = result.FunctionError,
+            LogResult = result.LogTail is null ? null : Convert.ToBase64String(Tail4K(result.LogTail)),
+        };
+    }
+
+    private static byte[] Tail4K(string log)
+    {
+        var bytes = Encoding.UTF8.GetBytes(log);
+        return bytes.Length <= 4096 ? bytes : bytes[^4096..];
+    }
+
+    private static void CheckJson(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { AllowTrailingCommas = false });
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw LambdaErrors.InvalidRequestContent("Could not parse request body into json: Could not parse payload into json: " + ex.Message);
+        }
+    }
+
+    private static string? DecodeClientContext(string? header)
+    {
+        if (string.IsNullOrEmpty(header))
+        {
+            return null;
+        }
+
+        try
+        {
+            var bytes = Convert.FromBase64String(header);
+            if (bytes.Length > MaxClientContextBytes)
+            {
+                throw LambdaErrors.InvalidRequestContent($"Client context must be smaller than {MaxClientContextBytes + 1} bytes.");
+            }
+
+            using var document = JsonDocument.Parse(bytes);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException();
+            }
+
+            return Encoding.UTF8.GetString(bytes);
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            throw LambdaErrors.InvalidRequestContent("Client context must be a valid Base64-encoded JSON object.");
+        }
+    }
+
+    private string NewTraceId()
+    {
+        var epoch = time.GetUtcNow().ToUnixTimeSeconds();
+        Span<byte> random = stackalloc byte[20];
+        RandomNumberGenerator.Fill(random);
+        return $"Root=1-{epoch:x8}-{Convert.ToHexStringLower(random[..12])};Parent={Convert.ToHexStringLower(random[12..])};Sampled=0";
+    }
+}

@@ -1,0 +1,16 @@
+using Kindling.Invocation.Frontend;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kindling.Invocation;
+
+/// <summary>Registers the Invoke frontend.</summary>
+public static class InvocationServiceCollectionExtensions
+{
+    /// <summary>Adds the Invoke frontend (the worker manager and the worker are registered separately).</summary>
+    public static IServiceCollection AddKindlingInvokeFrontend(this IServiceCollection services)
+    {
+        services.AddSingleton<FunctionSpecs>();
+        services.AddSingleton<InvokeService>();
+        return services;
+    }
+}
