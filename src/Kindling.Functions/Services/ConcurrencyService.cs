@@ -161,19 +161,9 @@ public sealed class ConcurrencyService(FunctionStore functions, AccountLimits li
     }
 
     /// <summary>ListProvisionedConcurrencyConfigs.</summary>
-    public async Task<(IReadOnlyList<ProvisionedConcurrencyConfig> Configs, string? NextMarker)> ListProvisionedAsync(
+    public Task<(IReadOnlyList<ProvisionedConcurrencyConfig> Items, string? NextMarker)> ListProvisionedAsync(
         string functionName, string? marker, int? maxItems, CancellationToken cancellationToken)
-    {
-        var errors = new ValidationErrors();
-        errors.Range(maxItems, "maxItems", 1, 50);
-        errors.ThrowIfAny();
-        var name = functions.ParseUnqualified(functionName);
-        _ = await functions.RequireLatestAsync(name, cancellationToken);
-        var configs = (await functions.Documents.QueryAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, name, cancellationToken))
-            .Select(c => c.Value)
-            .ToList();
-        return Pagination.Page(configs, marker, maxItems);
-    }
+        => functions.ListPerQualifierAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, functionName, marker, maxItems, 50, cancellationToken);
 
     private async Task<(string Name, string Qualifier)> RequirePublishedQualifierAsync(string functionName, string qualifier, CancellationToken cancellationToken)
     {

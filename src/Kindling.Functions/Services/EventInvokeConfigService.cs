@@ -67,19 +67,9 @@ public sealed partial class EventInvokeConfigService(FunctionStore functions, Ti
     }
 
     /// <summary>ListFunctionEventInvokeConfigs.</summary>
-    public async Task<(IReadOnlyList<FunctionEventInvokeConfig> Configs, string? NextMarker)> ListAsync(
+    public Task<(IReadOnlyList<FunctionEventInvokeConfig> Items, string? NextMarker)> ListAsync(
         string functionName, string? marker, int? maxItems, CancellationToken cancellationToken)
-    {
-        var errors = new ValidationErrors();
-        errors.Range(maxItems, "maxItems", 1, 50);
-        errors.ThrowIfAny();
-        var name = functions.ParseUnqualified(functionName);
-        _ = await functions.RequireLatestAsync(name, cancellationToken);
-        var configs = (await functions.Documents.QueryAsync<FunctionEventInvokeConfig>(Tables.EventInvokeConfig, name, cancellationToken))
-            .Select(c => c.Value)
-            .ToList();
-        return Pagination.Page(configs, marker, maxItems);
-    }
+        => functions.ListPerQualifierAsync<FunctionEventInvokeConfig>(Tables.EventInvokeConfig, functionName, marker, maxItems, 50, cancellationToken);
 
     /// <summary>The configuration that applies to a resolved invocation, or null for the defaults.</summary>
     public async Task<FunctionEventInvokeConfig?> FindAsync(string name, string qualifier, CancellationToken cancellationToken) =>

@@ -61,6 +61,22 @@ public sealed partial class FunctionStore(Documents documents, AccountContext ac
         return reference.Name;
     }
 
+    /// <summary>
+    /// Lists the per-qualifier documents of one function (event invoke configs, provisioned concurrency, URLs),
+    /// paged with <c>Marker</c>/<c>MaxItems</c>; 404 when the function does not exist.
+    /// </summary>
+    public async Task<(IReadOnlyList<T> Items, string? NextMarker)> ListPerQualifierAsync<T>(
+        string table, string functionName, string? marker, int? maxItems, int maxPageSize, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        errors.Range(maxItems, "maxItems", 1, maxPageSize);
+        errors.ThrowIfAny();
+        var name = ParseUnqualified(functionName);
+        _ = await RequireLatestAsync(name, cancellationToken);
+        var items = (await documents.QueryAsync<T>(table, name, cancellationToken)).Select(i => i.Value).ToList();
+        return Pagination.Page(items, marker, maxItems);
+    }
+
     /// <summary>Reads <c>$LATEST</c>, or null.</summary>
     public ValueTask<Versioned<FunctionVersionRecord>?> GetLatestAsync(string name, CancellationToken cancellationToken) =>
         documents.GetAsync<FunctionVersionRecord>(Tables.Function, name, "$LATEST", cancellationToken);

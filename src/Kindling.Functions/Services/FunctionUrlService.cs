@@ -77,17 +77,9 @@ public sealed class FunctionUrlService(FunctionStore functions, FunctionUrlOptio
     }
 
     /// <summary>ListFunctionUrlConfigs.</summary>
-    public async Task<(IReadOnlyList<FunctionUrlConfig> Configs, string? NextMarker)> ListAsync(
+    public Task<(IReadOnlyList<FunctionUrlConfig> Items, string? NextMarker)> ListAsync(
         string functionName, string? marker, int? maxItems, CancellationToken cancellationToken)
-    {
-        var errors = new ValidationErrors();
-        errors.Range(maxItems, "maxItems", 1, 50);
-        errors.ThrowIfAny();
-        var name = functions.ParseUnqualified(functionName);
-        _ = await functions.RequireLatestAsync(name, cancellationToken);
-        var configs = (await functions.Documents.QueryAsync<FunctionUrlConfig>(Tables.FunctionUrl, name, cancellationToken)).Select(c => c.Value).ToList();
-        return Pagination.Page(configs, marker, maxItems);
-    }
+        => functions.ListPerQualifierAsync<FunctionUrlConfig>(Tables.FunctionUrl, functionName, marker, maxItems, 50, cancellationToken);
 
     private async Task<Versioned<FunctionUrlConfig>> RequireAsync(string name, string key, CancellationToken cancellationToken) =>
         await functions.Documents.GetAsync<FunctionUrlConfig>(Tables.FunctionUrl, name, key, cancellationToken)
