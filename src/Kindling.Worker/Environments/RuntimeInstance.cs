@@ -1,0 +1,178 @@
+using System.Buffers;
+using System.Globalization;
+using Kindling.Invocation.Environments;
+using Kindling.Sandbox;
+using Kindling.Worker.Interop;
+using Kindling.Worker.Logs;
+using Kindling.Worker.RuntimeApi;
+using Microsoft.Extensions.Logging;
+
+namespace Kindling.Worker.Environments;
+
+/// <summary>
+/// One runtime process of an environment: its sandbox, its Runtime API session and listener registration, the
+/// pump moving its output into the log stream, and the watch that reports its exit to the session. An
+/// environment has one at a time (a second only when an Init that timed out is retried).
+/// </summary>
+internal sealed class RuntimeInstance : IAsyncDisposable
+{
+    private const int OutputBufferBytes = 16 * 1024;
+
+    private readonly ISandbox _sandbox;
+    private readonly RuntimeApiRegistration _registration;
+    private readonly ILogger _logger;
+    private readonly Task _exitWatch;
+    private int _disposed;
+
+    private RuntimeInstance(ISandbox sandbox, RuntimeSession session, RuntimeApiTransport transport, LogStreamWriter log, ILogger logger)
+    {
+        _sandbox = sandbox;
+        _logger = logger;
+        Session = session;
+        _registration = transport.Register(sandbox.RuntimeApiListener, session);
+        OutputCompleted = PumpOutputAsync(sandbox.Output, log);
+        _exitWatch = WatchExitAsync();
+    }
+
+    public RuntimeSession Session { get; }
+
+    public Task<SandboxExit> Exited => _sandbox.Exited;
+
+    /// <summary>Completes once the runtime's output has ended (every process of the sandbox has exited) and is logged.</summary>
+    public Task OutputCompleted { get; }
+
+    /// <summary>Peak memory of the sandbox in bytes.</summary>
+    public long MaxMemoryUsageBytes => _sandbox.MaxMemoryUsageBytes;
+
+    public static async Task<RuntimeInstance> LaunchAsync(
+        ISandboxLauncher launcher, SandboxSpec spec, RuntimeSession session, RuntimeApiTransport transport, LogStreamWriter log,
+        ILogger logger, CancellationToken cancellationToken)
+    {
+        ISandbox sandbox;
+        try
+        {
+            sandbox = await launcher.LaunchAsync(spec, cancellationToken);
+        }
+        catch (Exception exception) when (exception is SandboxLaunchException or ArgumentException)
+        {
+            WorkerLog.LaunchFailed(logger, session.EnvironmentId, exception);
+            throw new EnvironmentLaunchException($"The sandbox of environment {session.EnvironmentId} could not be started: {exception.Message}", exception);
+        }
+
+        return new RuntimeInstance(sandbox, session, transport, log, logger);
+    }
+
+    public ValueTask FreezeAsync(CancellationToken cancellationToken) => _sandbox.FreezeAsync(cancellationToken);
+
+    public ValueTask ThawAsync(CancellationToken cancellationToken) => _sandbox.ThawAsync(cancellationToken);
+
+    public ValueTask KillAsync() => _sandbox.KillAsync();
+
+    /// <summary>SIGTERM to the runtime, SIGKILL to everything once <paramref name="grace"/> has passed.</summary>
+    public async ValueTask TerminateAsync(TimeSpan grace, TimeProvider time)
+    {
+        if (Exited.IsCompleted)
+        {
+            return;
+        }
+
+        // A frozen process only acts on its SIGTERM once thawed.
+        await _sandbox.ThawAsync(CancellationToken.None);
+        foreach (var pid in RuntimeProcessIds())
+        {
+            _ = Libc.kill(pid, Libc.SigTerm);
+        }
+
+        try
+        {
+            await Exited.WaitAsync(grace, time);
+        }
+        catch (TimeoutException)
+        {
+            await _sandbox.KillAsync();
+        }
+    }
+
+    /// <summary>Waits (at most <paramref name="limit"/>) for the output of a runtime that has ended to be logged.</summary>
+    public async ValueTask DrainOutputAsync(TimeSpan limit, TimeProvider time)
+    {
+        try
+        {
+            await OutputCompleted.WaitAsync(limit, time);
+        }
+        catch (TimeoutException)
+        {
+            // A process the runtime left behind still holds the output open; its lines come later.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Session.Close();
+        await _registration.DisposeAsync();
+        await _sandbox.DisposeAsync();
+        await OutputCompleted;
+        await _exitWatch;
+    }
+
+    /// <summary>
+    /// The runtime's host pids: the children of the sandbox's init (bubblewrap's pid 1 ignores signals it has
+    /// no handler for, so the runtime is signalled directly, as Lambda signals the runtime process).
+    /// </summary>
+    private List<int> RuntimeProcessIds()
+    {
+        var pids = new List<int>();
+        try
+        {
+            var pid = _sandbox.Pid.ToString(CultureInfo.InvariantCulture);
+            var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children");
+            foreach (var part in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var child))
+                {
+                    pids.Add(child);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The sandbox is already gone.
+        }
+
+        return pids;
+    }
+
+    private async Task WatchExitAsync()
+    {
+        var exit = await _sandbox.Exited;
+        Session.OnExited(exit);
+    }
+
+    private async Task PumpOutputAsync(Stream output, LogStreamWriter log)
+    {
+        await Task.Yield();
+        var buffer = ArrayPool<byte>.Shared.Rent(OutputBufferBytes);
+        try
+        {
+            int read;
+            while ((read = await output.ReadAsync(buffer)) > 0)
+            {
+                log.WriteOutput(buffer.AsSpan(0, read));
+            }
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException)
+        {
+            WorkerLog.OutputFailed(_logger, Session.EnvironmentId, exception);
+        }
+        finally
+        {
+            log.EndOutput();
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

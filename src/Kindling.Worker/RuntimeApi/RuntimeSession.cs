@@ -1,0 +1,196 @@
+using Kindling.Sandbox;
+
+namespace Kindling.Worker.RuntimeApi;
+
+/// <summary>
+/// The Runtime API's state for one runtime process: its Init phase (ended by its first <c>next</c> or an
+/// <c>init/error</c>), the invocation it is working on, and its parked <c>next</c> request. The worker's
+/// environment side calls <see cref="Enqueue"/>; the HTTP side calls <see cref="NextAsync"/>,
+/// <see cref="Find"/> and <see cref="TryFailInit"/>. Each accepted connection carries its environment's session,
+/// so a runtime can only ever reach its own.
+/// </summary>
+internal sealed class RuntimeSession
+{
+    private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+    private readonly TaskCompletionSource<RuntimeOutcome> _init = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private PendingInvocation? _queued;
+    private PendingInvocation? _active;
+    private TaskCompletionSource<PendingInvocation?>? _waiter;
+    private RuntimeOutcome? _exited;
+    private bool _closed;
+
+    public RuntimeSession(string environmentId, TimeProvider time)
+    {
+        EnvironmentId = environmentId;
+        _time = time;
+    }
+
+    public string EnvironmentId { get; }
+
+    /// <summary>
+    /// Completes when Init ends: <see cref="RuntimeOutcomeKind.Ready"/> at the first <c>next</c>,
+    /// <see cref="RuntimeOutcomeKind.Error"/> at <c>init/error</c>, <see cref="RuntimeOutcomeKind.Exited"/> if the
+    /// runtime exits first.
+    /// </summary>
+    public Task<RuntimeOutcome> Initialized => _init.Task;
+
+    /// <summary>When Init ended (a <see cref="TimeProvider"/> timestamp), once it has.</summary>
+    public long InitEndedTimestamp { get; private set; }
+
+    /// <summary>Hands an invocation to the runtime: to its parked <c>next</c>, else to its next one.</summary>
+    public void Enqueue(PendingInvocation invocation)
+    {
+        lock (_lock)
+        {
+            if (_exited is { } exited)
+            {
+                invocation.TryComplete(exited);
+                return;
+            }
+
+            _active = invocation;
+            if (_waiter is { } waiter)
+            {
+                _waiter = null;
+                if (waiter.TrySetResult(invocation))
+                {
+                    invocation.Delivered = true;
+                    return;
+                }
+            }
+
+            _queued = invocation;
+        }
+    }
+
+    /// <summary>The invocation ended (answered, timed out): later posts for it are invalid.</summary>
+    public void Finish(PendingInvocation invocation)
+    {
+        lock (_lock)
+        {
+            if (_active == invocation)
+            {
+                _active = null;
+            }
+
+            if (_queued == invocation)
+            {
+                _queued = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>GET next</c>: the next invocation, once there is one; null when the session closes (the environment
+    /// is ending). Ends Init.
+    /// </summary>
+    public ValueTask<PendingInvocation?> NextAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<PendingInvocation?> waiter;
+        lock (_lock)
+        {
+            if (!_init.Task.IsCompleted)
+            {
+                InitEndedTimestamp = _time.GetTimestamp();
+                _init.TrySetResult(RuntimeOutcome.Ready);
+            }
+
+            if (_closed)
+            {
+                return ValueTask.FromResult<PendingInvocation?>(null);
+            }
+
+            if (_queued is { } queued)
+            {
+                _queued = null;
+                queued.Delivered = true;
+                return ValueTask.FromResult<PendingInvocation?>(queued);
+            }
+
+            // A runtime has one next request at a time; a newer one replaces (and releases) an older one.
+            _waiter?.TrySetResult(null);
+            waiter = new TaskCompletionSource<PendingInvocation?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiter = waiter;
+        }
+
+        return WaitAsync(waiter, cancellationToken);
+    }
+
+    /// <summary>The delivered, unanswered invocation with this id, or null (unknown id, already answered).</summary>
+    public PendingInvocation? Find(ReadOnlySpan<char> requestId)
+    {
+        var active = Volatile.Read(ref _active);
+        return active is { Delivered: true } && !active.Outcome.IsCompleted && requestId.SequenceEqual(active.Request.RequestId)
+            ? active
+            : null;
+    }
+
+    /// <summary><c>init/error</c>: ends Init with the error; false once Init has ended.</summary>
+    public bool TryFailInit(byte[] payload, string errorType)
+    {
+        lock (_lock)
+        {
+            if (_init.Task.IsCompleted)
+            {
+                return false;
+            }
+
+            InitEndedTimestamp = _time.GetTimestamp();
+            return _init.TrySetResult(RuntimeOutcome.Error(payload, errorType));
+        }
+    }
+
+    /// <summary>The runtime exited: ends Init and the current invocation with the exit.</summary>
+    public void OnExited(SandboxExit exit)
+    {
+        var outcome = RuntimeOutcome.Exited(exit);
+        PendingInvocation? active;
+        lock (_lock)
+        {
+            _exited = outcome;
+            if (!_init.Task.IsCompleted)
+            {
+                InitEndedTimestamp = _time.GetTimestamp();
+                _init.TrySetResult(outcome);
+            }
+
+            active = _active;
+        }
+
+        active?.TryComplete(outcome);
+    }
+
+    /// <summary>The environment is ending: a parked <c>next</c> is released (its connection is dropped).</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+            _waiter?.TrySetResult(null);
+            _waiter = null;
+        }
+    }
+
+    private async ValueTask<PendingInvocation?> WaitAsync(TaskCompletionSource<PendingInvocation?> waiter, CancellationToken cancellationToken)
+    {
+        await using (cancellationToken.Register(() => Cancel(waiter)))
+        {
+            return await waiter.Task;
+        }
+    }
+
+    private void Cancel(TaskCompletionSource<PendingInvocation?> waiter)
+    {
+        lock (_lock)
+        {
+            if (_waiter == waiter)
+            {
+                _waiter = null;
+            }
+
+            // Under the lock: Enqueue either handed its invocation over before this, or sees the waiter gone.
+            waiter.TrySetResult(null);
+        }
+    }
+}
