@@ -1,0 +1,60 @@
+namespace Kindling.Invocation.Workers;
+
+/// <summary>
+/// The worker manager's own background operations (cold starts, freezes, shutdowns): started off the caller's
+/// path, counted, and drained at shutdown, so none is fire-and-forget.
+/// </summary>
+internal sealed class BackgroundWork
+{
+    private readonly Lock _gate = new();
+    private int _running;
+    private TaskCompletionSource? _idle;
+
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the thread pool; it must handle and log its own failures. Counted from
+    /// this call, so callers register work under the lock that hands it out: a drain cannot miss it.
+    /// </summary>
+    public Task Run<TState>(Func<TState, Task> work, TState state)
+    {
+        Interlocked.Increment(ref _running);
+        return RunAsync(work, state);
+    }
+
+    /// <summary>Completes when no operation is running.</summary>
+    public Task WhenIdleAsync()
+    {
+        lock (_gate)
+        {
+            return Volatile.Read(ref _running) == 0
+                ? Task.CompletedTask
+                : (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    private async Task RunAsync<TState>(Func<TState, Task> work, TState state)
+    {
+        try
+        {
+            // Off the caller's path: an invocation's result is returned before its environment is frozen.
+            await Task.Yield();
+            await work(state);
+        }
+        catch (Exception)
+        {
+            // The operations log their own failures; nothing may escape unobserved.
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _running) == 0)
+            {
+                lock (_gate)
+                {
+                    _idle?.TrySetResult();
+                    _idle = null;
+                }
+            }
+        }
+    }
+}

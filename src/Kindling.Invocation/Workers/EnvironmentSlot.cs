@@ -1,0 +1,43 @@
+using Kindling.Invocation.Environments;
+
+namespace Kindling.Invocation.Workers;
+
+/// <summary>
+/// The worker manager's state for one execution environment. Guarded by the manager's lock, except
+/// <see cref="Frozen"/>, which only the environment's current owner (an invocation, a freeze, a retirement) touches.
+/// </summary>
+internal sealed class EnvironmentSlot
+{
+    public EnvironmentSlot(IExecutionEnvironment environment, FunctionPool pool, long reservedBytes, long createdAt)
+    {
+        Environment = environment;
+        Pool = pool;
+        ReservedBytes = reservedBytes;
+        CreatedAt = createdAt;
+        PoolNode = new LinkedListNode<EnvironmentSlot>(this);
+        LruNode = new LinkedListNode<EnvironmentSlot>(this);
+    }
+
+    public IExecutionEnvironment Environment { get; }
+
+    public FunctionPool Pool { get; }
+
+    /// <summary>What placement holds for it (released exactly once, after disposal).</summary>
+    public long ReservedBytes { get; }
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> at launch, for the maximum lifetime.</summary>
+    public long CreatedAt { get; }
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when it last became idle, for the keep-alive.</summary>
+    public long IdleSince { get; set; }
+
+    public SlotState State { get; set; } = SlotState.Busy;
+
+    public bool Frozen { get; set; }
+
+    /// <summary>Its node in the pool's idle stack (reused: parking allocates nothing).</summary>
+    public LinkedListNode<EnvironmentSlot> PoolNode { get; }
+
+    /// <summary>Its node in the manager's least-recently-used idle list.</summary>
+    public LinkedListNode<EnvironmentSlot> LruNode { get; }
+}

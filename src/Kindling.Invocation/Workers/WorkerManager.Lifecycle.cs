@@ -1,0 +1,199 @@
+using Kindling.Invocation.Environments;
+
+namespace Kindling.Invocation.Workers;
+
+// Launching, freezing and shutting down environments: the work done outside the lock.
+public sealed partial class WorkerManager
+{
+    private async Task ColdStartAsync(FunctionPool pool, FunctionSpec function)
+    {
+        var bytes = function.MemorySizeMb * Mb;
+        var started = _time.GetTimestamp();
+        IExecutionEnvironment environment;
+        try
+        {
+            _stoppingToken.ThrowIfCancellationRequested();
+            await _placement.ReserveAsync(bytes, pool.Key, this, _stoppingToken);
+            try
+            {
+                environment = await _factory.CreateAsync(function, InitializationType.OnDemand, _stoppingToken);
+            }
+            catch
+            {
+                _placement.Release(bytes);
+                throw;
+            }
+        }
+        catch (Exception ex)
+        {
+            if (_stoppingToken.IsCancellationRequested)
+            {
+                ex = StoppingException();
+            }
+            else if (ex is CapacityExceededException)
+            {
+                WorkerLog.PlacementRefused(_logger, pool.Key, ex.Message);
+            }
+            else
+            {
+                WorkerLog.LaunchFailed(_logger, pool.Key, ex);
+            }
+
+            FailColdStart(pool, ex);
+            return;
+        }
+
+        Interlocked.Increment(ref _coldStarts);
+        WorkerLog.ColdStarted(_logger, environment.Id, pool.Key, _time.GetElapsedTime(started).TotalMilliseconds);
+        var slot = new EnvironmentSlot(environment, pool, bytes, _time.GetTimestamp());
+        bool retire;
+        var freeze = false;
+        lock (_gate)
+        {
+            pool.Starting--;
+            _live.Add(slot);
+            retire = _stopped;
+            if (retire)
+            {
+                TakeOutOfServiceLocked(slot);
+            }
+            else
+            {
+                freeze = ParkLocked(slot, afterInvocation: false);
+            }
+
+            RemoveIfEmptyLocked(pool);
+        }
+
+        if (retire)
+        {
+            await RetireAsync(slot, Spindown);
+        }
+        else if (freeze)
+        {
+            await FreezeAndParkAsync(slot);
+        }
+    }
+
+    private void FailColdStart(FunctionPool pool, Exception exception)
+    {
+        lock (_gate)
+        {
+            pool.Starting--;
+            // The failure goes to the invocation that has waited longest, unless an environment released
+            // meanwhile has already served one waiter and every remaining one is still covered.
+            if (pool.Starting + pool.Freezing < pool.Waiters.Count && pool.Waiters.First is { } node)
+            {
+                pool.Waiters.RemoveFirst();
+                node.Value.TryFail(exception);
+            }
+
+            RemoveIfEmptyLocked(pool);
+        }
+    }
+
+    private async Task FreezeAndParkAsync(EnvironmentSlot slot)
+    {
+        lock (_gate)
+        {
+            // An invocation that arrived since the release (this runs a thread-pool hop later) takes the
+            // environment as it is: no freeze now and no thaw before its invocation.
+            if (slot.State == SlotState.Freezing && !_stopped && TryHandOffLocked(slot))
+            {
+                slot.Pool.Freezing--;
+                _handOffs++;
+                return;
+            }
+        }
+
+        Exception? failure = null;
+        try
+        {
+            // Not cancellable: 0.25 ms, and the environment's state must be known afterwards.
+            await slot.Environment.FreezeAsync(CancellationToken.None);
+            slot.Frozen = true;
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            WorkerLog.FreezeFailed(_logger, slot.Environment.Id, ex);
+        }
+
+        string? reason = null;
+        lock (_gate)
+        {
+            var pool = slot.Pool;
+            pool.Freezing--;
+            if (slot.State == SlotState.Retired)
+            {
+                // Taken at a forced stop; its shutdown is under way already.
+            }
+            else if (failure is not null || _stopped)
+            {
+                reason = failure is null ? Spindown : Failure;
+                TakeOutOfServiceLocked(slot);
+                // A waiter counted on this environment: launch one for it instead.
+                if (!_stopped && pool.Waiters.Last is { } last)
+                {
+                    StartColdStartsLocked(pool, last.Value.Function, CoverWaitersLocked(pool));
+                }
+            }
+            else if (!TryHandOffLocked(slot))
+            {
+                PushIdleLocked(slot);
+            }
+
+            RemoveIfEmptyLocked(pool);
+        }
+
+        if (reason is not null)
+        {
+            await RetireAsync(slot, reason);
+        }
+    }
+
+    /// <summary>Shuts an environment down and disposes it, then gives back its memory (unless an eviction takes it over).</summary>
+    private async Task RetireAsync(EnvironmentSlot slot, string reason, bool releaseReservation = true)
+    {
+        var environment = slot.Environment;
+        try
+        {
+            if (slot.Frozen)
+            {
+                // A frozen environment cannot run its Shutdown phase (SHUTDOWN to extensions, SIGTERM handlers).
+                try
+                {
+                    await environment.ThawAsync(CancellationToken.None);
+                    slot.Frozen = false;
+                }
+                catch (Exception ex)
+                {
+                    WorkerLog.ThawFailed(_logger, environment.Id, ex);
+                }
+            }
+
+            await environment.ShutdownAsync(reason, CancellationToken.None);
+            WorkerLog.Retired(_logger, environment.Id, slot.Pool.Key, reason);
+        }
+        catch (Exception ex)
+        {
+            WorkerLog.RetireFailed(_logger, environment.Id, reason, ex);
+        }
+        finally
+        {
+            try
+            {
+                await environment.DisposeAsync();
+            }
+            catch (Exception ex)
+            {
+                WorkerLog.RetireFailed(_logger, environment.Id, reason, ex);
+            }
+
+            if (releaseReservation)
+            {
+                _placement.Release(slot.ReservedBytes);
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Kindling.Invocation.Workers;
+
+/// <summary>How the worker manager keeps environments warm and how much of the host it may fill.</summary>
+public sealed record WorkerManagerOptions
+{
+    /// <summary>An idle environment is shut down (reason <c>spindown</c>) after this long unused. Default 10 minutes.</summary>
+    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// An environment is recycled (reason <c>spindown</c>) once this old: when idle at the next reaper tick,
+    /// when busy at the end of its invocation. Default 2 hours.
+    /// </summary>
+    public TimeSpan MaxLifetime { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>How often the reaper looks for expired idle environments (one timer for all of them). Default 5 s.</summary>
+    public TimeSpan ReapInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The host's memory in bytes; null reads the physical memory (<c>MemTotal</c> of <c>/proc/meminfo</c>).</summary>
+    public long? HostMemoryBytes { get; init; }
+
+    /// <summary>Memory kept for the operating system and Kindling itself, outside the environments' budget. Default 1 GiB.</summary>
+    public long ReserveBytes { get; init; } = 1L << 30;
+}
