@@ -5,8 +5,11 @@ using Kindling.Functions;
 using Kindling.Functions.Arns;
 using Kindling.Functions.Runtimes;
 using Kindling.Functions.Services;
+using Kindling.Invocation;
+using Kindling.Invocation.Workers;
 using Kindling.Server.Configuration;
 using Kindling.Storage;
+using Kindling.Worker;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -53,6 +56,14 @@ internal static class ServerHost
             new FunctionUrlOptions($"http://{{0}}.lambda-url.{options.Region}.localhost:{port}/"),
             new RuntimeCatalog(RuntimeCatalog.Custom));
         builder.Services.AddLambdaApi(options.Region, baseUrl, [rootKey]);
+        builder.Services.AddKindlingInvokeFrontend();
+        builder.Services.AddKindlingWorkerManager(new WorkerManagerOptions());
+        builder.Services.AddKindlingWorker(new WorkerOptions
+        {
+            DataDirectory = options.DataDirectory,
+            Region = options.Region,
+            AccountId = options.AccountId,
+        });
 
         await using var app = builder.Build();
         app.MapLambdaApi();
