@@ -31,8 +31,7 @@ internal static class ServerCommand
                 ["access-key-id"] = parse.GetValue(accessKeyId),
                 ["secret-access-key"] = parse.GetValue(secret),
             };
-            var configPath = parse.GetValue(config) ?? Environment.GetEnvironmentVariable("KINDLING_CONFIG")
-                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config", "kindling", "config.json");
+            var configPath = DataDirectory.ConfigPath(parse.GetValue(config));
             SettingSources sources;
             try
             {
@@ -47,8 +46,7 @@ internal static class ServerCommand
             var options = new ServerOptions
             {
                 Listen = sources.Get("listen") ?? "127.0.0.1:9000",
-                DataDirectory = Path.GetFullPath(ExpandHome(sources.Get("data-dir")
-                    ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "kindling"))),
+                DataDirectory = Path.GetFullPath(DataDirectory.ExpandHome(sources.Get("data-dir") ?? DataDirectory.Default)),
                 Region = sources.Get("region") ?? "us-east-1",
                 AccountId = sources.Get("account-id") ?? "000000000000",
                 AccessKeyId = sources.Get("access-key-id"),
@@ -69,9 +67,4 @@ internal static class ServerCommand
         });
         return command;
     }
-
-    private static string ExpandHome(string path) =>
-        path.StartsWith("~/", StringComparison.Ordinal)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
-            : path;
 }
