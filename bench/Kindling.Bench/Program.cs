@@ -3,46 +3,74 @@ using System.Text;
 using System.Text.Json;
 using Kindling.Bench;
 
-// kindling-bench [--quick] [--server BIN] [--out DIR]: starts a server of its own and measures it.
+// kindling-bench [--quick] [--scenarios startup,controlplane,invoke] [--server BIN] [--out DIR]
+// Starts servers of its own on loopback, measures them, and writes results.md and results.json.
 var quick = args.Contains("--quick");
-var binary = ArgValue("--server") ?? Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "artifacts", "server", "kindling");
-var output = ArgValue("--out") ?? Path.Combine("bench", "results", DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+var scenarios = ArgValue("--scenarios")?.Split(',') ?? ["startup", "controlplane", "invoke"];
+var repositoryRoot = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+var binary = ArgValue("--server") ?? Path.Combine(repositoryRoot, "artifacts", "server", "kindling");
+var output = ArgValue("--out") ?? Path.Combine(repositoryRoot, "bench", "results", DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 Directory.CreateDirectory(output);
+var sections = new List<(string Title, string? Note, IReadOnlyList<BenchResult> Results)>();
 
-var startups = new List<double>();
-Console.Error.WriteLine("Server start-up (process start → ready line) × 5…");
-for (var i = 0; i < 5; i++)
+if (scenarios.Contains("startup"))
 {
-    await using var probe = await ServerProcess.StartAsync(binary, CancellationToken.None);
-    startups.Add(probe.Startup.TotalMilliseconds);
+    var startups = new List<double>();
+    Console.Error.WriteLine("Server start-up (process start → ready line) × 5…");
+    for (var i = 0; i < 5; i++)
+    {
+        await using var probe = await ServerProcess.StartAsync(binary, CancellationToken.None);
+        startups.Add(probe.Startup.TotalMilliseconds);
+    }
+
+    startups.Sort();
+    Console.Error.WriteLine($"  median {startups[2]:F0} ms (min {startups[0]:F0}, max {startups[4]:F0})");
+    sections.Add(("Server start-up", string.Create(CultureInfo.InvariantCulture,
+        $"Process start to the ready line, median of 5: **{startups[2]:F0} ms** (min {startups[0]:F0}, max {startups[4]:F0})."), []));
 }
 
-startups.Sort();
-Console.Error.WriteLine($"  median {startups[2]:F0} ms (min {startups[0]:F0}, max {startups[4]:F0})");
-
-Console.Error.WriteLine("Control plane:");
-IReadOnlyList<BenchResult> results;
-await using (var server = await ServerProcess.StartAsync(binary, CancellationToken.None))
+if (scenarios.Contains("controlplane"))
 {
-    results = await new ControlPlaneScenario(server, quick).RunAsync(CancellationToken.None);
+    Console.Error.WriteLine("Control plane:");
+    await using var server = await ServerProcess.StartAsync(binary, CancellationToken.None);
+    sections.Add(("Control plane", null, await new ControlPlaneScenario(server, quick).RunAsync(CancellationToken.None)));
+}
+
+if (scenarios.Contains("invoke"))
+{
+    Console.Error.WriteLine("Invoke:");
+    await using var server = await ServerProcess.StartAsync(binary, CancellationToken.None);
+    sections.Add(("Invoke", "Client-measured over keep-alive HTTP with SigV4, through the whole stack and a real sandbox.",
+        await new InvokeScenario(server, quick, repositoryRoot).RunAsync(CancellationToken.None)));
 }
 
 var markdown = new StringBuilder();
-markdown.AppendLine(CultureInfo.InvariantCulture, $"# Control plane ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores{(quick ? ", quick mode" : "")})");
-markdown.AppendLine();
-markdown.AppendLine(CultureInfo.InvariantCulture, $"Server start-up to ready, median of 5: **{startups[2]:F0} ms** (min {startups[0]:F0}, max {startups[4]:F0}).");
-markdown.AppendLine();
-markdown.AppendLine("| operation | n | connections | ops/s | p50 ms | p99 ms |");
-markdown.AppendLine("|---|---:|---:|---:|---:|---:|");
-foreach (var r in results)
+markdown.AppendLine(CultureInfo.InvariantCulture, $"# Kindling benchmarks ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores{(quick ? ", quick mode" : "")})");
+foreach (var (title, note, results) in sections)
 {
-    markdown.AppendLine(CultureInfo.InvariantCulture, $"| {r.Operation} | {r.Count} | {r.Connections} | {r.OpsPerSecond:F0} | {r.P50Milliseconds:F2} | {r.P99Milliseconds:F2} |");
+    markdown.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine();
+    if (note is not null)
+    {
+        markdown.AppendLine(note).AppendLine();
+    }
+
+    if (results.Count == 0)
+    {
+        continue;
+    }
+
+    markdown.AppendLine("| measurement | n | connections | per second | p50 ms | p99 ms |");
+    markdown.AppendLine("|---|---:|---:|---:|---:|---:|");
+    foreach (var r in results)
+    {
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"| {r.Operation} | {r.Count} | {r.Connections} | {r.OpsPerSecond:F0} | {r.P50Milliseconds:F2} | {r.P99Milliseconds:F2} |");
+    }
 }
 
-File.WriteAllText(Path.Combine(output, "controlplane.md"), markdown.ToString());
-File.WriteAllText(Path.Combine(output, "controlplane.json"), JsonSerializer.Serialize(new { startupMs = startups, results }, new JsonSerializerOptions { WriteIndented = true }));
+File.WriteAllText(Path.Combine(output, "results.md"), markdown.ToString());
+File.WriteAllText(Path.Combine(output, "results.json"), JsonSerializer.Serialize(sections.Select(s => new { s.Title, s.Note, s.Results }), new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine(markdown);
-Console.Error.WriteLine($"Results written to {output}/controlplane.md and controlplane.json");
+Console.Error.WriteLine($"Results written to {output}/results.md and results.json");
 
 string? ArgValue(string name)
 {

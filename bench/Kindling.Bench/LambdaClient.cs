@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+
+namespace Kindling.Bench;
+
+/// <summary>A minimal signed Lambda API client over keep-alive HTTP, for the benchmark scenarios.</summary>
+internal sealed class LambdaClient(string endpoint)
+{
+    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false })
+    {
+        Timeout = TimeSpan.FromMinutes(5),
+    };
+
+    private readonly SigV4Signer _signer = new(ServerProcess.AccessKeyId, ServerProcess.SecretAccessKey, "us-east-1", "lambda");
+
+    public async Task<string> SendAsync(HttpMethod method, string path, byte[]? body, HttpStatusCode expected, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, endpoint + path);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+        }
+
+        _signer.Sign(request, body ?? []);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != expected)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+        }
+
+        return text;
+    }
+
+    public Task CreateFunctionAsync(string name, byte[] zip, int memory, string handler, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "/2015-03-31/functions", JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            FunctionName = name,
+            Runtime = "provided.al2023",
+            Handler = handler,
+            Role = "arn:aws:iam::000000000000:role/bench",
+            MemorySize = memory,
+            Timeout = 30,
+            Code = new { ZipFile = zip },
+        }), HttpStatusCode.Created, cancellationToken);
+
+    /// <summary>Changes an environment variable (a new configuration: the next invoke is a cold start) and waits for it to settle.</summary>
+    public async Task TouchConfigurationAsync(string name, int generation, CancellationToken cancellationToken)
+    {
+        await SendAsync(HttpMethod.Put, $"/2015-03-31/functions/{name}/configuration",
+            JsonSerializer.SerializeToUtf8Bytes(new { Environment = new { Variables = new Dictionary<string, string> { ["GENERATION"] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture) } } }),
+            HttpStatusCode.OK, cancellationToken);
+        await WaitSettledAsync(name, cancellationToken);
+    }
+
+    public async Task WaitSettledAsync(string name, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            using var document = JsonDocument.Parse(await SendAsync(HttpMethod.Get, $"/2015-03-31/functions/{name}/configuration", null, HttpStatusCode.OK, cancellationToken));
+            var root = document.RootElement;
+            if (root.GetProperty("State").GetString() == "Active"
+                && root.TryGetProperty("LastUpdateStatus", out var status) && status.GetString() == "Successful")
+            {
+                return;
+            }
+
+            await Task.Delay(5, cancellationToken);
+        }
+
+        throw new TimeoutException($"{name} did not become Active/Successful");
+    }
+
+    public Task<string> InvokeAsync(string name, byte[] payload, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"/2015-03-31/functions/{name}/invocations", payload, HttpStatusCode.OK, cancellationToken);
+}
