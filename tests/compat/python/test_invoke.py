@@ -230,6 +230,34 @@ class InvokeTests(ServerTestCase):
         self.assertEqual(result["fn"], name)
 
 
+PROBE = r"""#!/bin/bash
+API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+while true; do
+  H="$(mktemp)"
+  EVENT=$(curl -sS -D "$H" "$API/invocation/next")
+  ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$H" | tr -d '[:space:]' | cut -d: -f2)
+  PORT=$(echo "$EVENT" | sed 's/[^0-9]//g')
+  if curl -s -m 2 -o /dev/null "http://127.0.0.1:$PORT/kindling/health"; then API_REACHED=true; else API_REACHED=false; fi
+  if [ -e /root ] || [ -e /work ] || [ -e /home ]; then HOST_FILES=true; else HOST_FILES=false; fi
+  if touch /var/task/x 2>/dev/null; then TASK_WRITABLE=true; else TASK_WRITABLE=false; fi
+  curl -sS -o /dev/null -X POST "$API/invocation/$ID/response" \
+    -d "{\"apiReached\":$API_REACHED,\"hostFiles\":$HOST_FILES,\"taskWritable\":$TASK_WRITABLE,\"uid\":$(id -u)}"
+done
+"""
+
+
+class IsolationTests(ServerTestCase):
+
+    def test_Invoke_FunctionProbesHost_CannotReachApiPortOrHostFiles(self):
+        name = unique_name("probe")
+        self.lam.create_function(FunctionName=name, Role=ROLE, Runtime="provided.al2023", Handler="bootstrap", Timeout=10,
+                                 Code={"ZipFile": make_zip({"bootstrap": PROBE}, executable=("bootstrap",))})
+        self.lam.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 300})
+        port = int(self.server.endpoint.rsplit(":", 1)[1])
+        body = json.loads(self.lam.invoke(FunctionName=name, Payload=json.dumps({"port": port}))["Payload"].read())
+        self.assertEqual(body, {"apiReached": False, "hostFiles": False, "taskWritable": False, "uid": 993})
+
+
 class AwsCliInvokeTests(ServerTestCase):
 
     def test_CliInvoke_TutorialBootstrap_WritesResponse(self):
