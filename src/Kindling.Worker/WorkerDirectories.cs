@@ -15,11 +15,11 @@ internal sealed class WorkerDirectories
 {
     private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    public WorkerDirectories(string dataDirectory)
+    public WorkerDirectories(string dataDirectory, string? cacheDirectory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         Data = Path.GetFullPath(dataDirectory);
-        Worker = Path.Combine(Data, "worker");
+        Worker = cacheDirectory is null ? Path.Combine(Data, "worker") : Path.GetFullPath(cacheDirectory);
         Code = Path.Combine(Worker, "code");
         Opt = Path.Combine(Worker, "opt");
         Sandbox = Path.Combine(Worker, "sandbox");
@@ -62,7 +62,11 @@ internal sealed class WorkerDirectories
         }
 
         var group = sandbox.HostGroupId ?? sandbox.HostUserId.Value;
-        foreach (var directory in new[] { Data, Worker, Code, Opt })
+        // The sandbox's host user only needs to traverse the directories the code lives under.
+        var reachable = Worker.StartsWith(Data + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? new[] { Data, Worker, Code, Opt }
+            : new[] { Worker, Code, Opt };
+        foreach (var directory in reachable)
         {
             GrantGroupSearch(directory, group);
         }

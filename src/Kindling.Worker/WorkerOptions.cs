@@ -15,6 +15,12 @@ public sealed record WorkerOptions
     /// <summary>The region the server presents (the default for ARNs the worker writes in its own log lines).</summary>
     public string Region { get; init; } = "us-east-1";
 
+    /// <summary>
+    /// Where unpacked code, layers and sandbox state live; the sandboxes' unprivileged host user must be able to
+    /// traverse every directory above it. Defaults to <c>&lt;DataDirectory&gt;/worker</c>.
+    /// </summary>
+    public string? CacheDirectory { get; init; }
+
     /// <summary>The account id the server presents.</summary>
     public string AccountId { get; init; } = "000000000000";
 

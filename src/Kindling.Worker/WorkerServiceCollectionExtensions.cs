@@ -32,7 +32,7 @@ public static class WorkerServiceCollectionExtensions
             throw new ArgumentException("InitTimeout must be positive and ShutdownTimeout not negative.", nameof(options));
         }
 
-        var directories = new WorkerDirectories(options.DataDirectory);
+        var directories = new WorkerDirectories(options.DataDirectory, options.CacheDirectory);
         var sandboxOptions = options.Sandbox ?? new BubblewrapLauncherOptions { StateDirectory = directories.Sandbox };
 
         services.AddLogging();
