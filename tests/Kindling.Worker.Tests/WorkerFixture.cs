@@ -154,7 +154,10 @@ public sealed class WorkerFixture : IAsyncLifetime
         }
 
         await _services.DisposeAsync();
-        Directory.Delete(DataDirectory, recursive: true);
+        if (Environment.GetEnvironmentVariable("KINDLING_KEEP_TEST_DATA") is null)
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
     }
 
     internal static RuntimeApiTransport Transport(IServiceProvider services) => services.GetRequiredService<RuntimeApiTransport>();

@@ -69,7 +69,7 @@ internal sealed partial class ExecutionEnvironment
             _log.WriteLine(
                 PlatformLines.Report(
                     request.RequestId, durationMs, Function.MemorySizeMb, maxMemoryUsedMb, initDurationMs, completion.Status,
-                    completion.Status is null ? null : completion.ErrorType),
+                    completion.Status == "error" ? completion.ErrorType : null),
                 flush: true);
             return new InvocationResult
             {

@@ -178,8 +178,17 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
                 WorkerLog.Initialized(_logger, Id, Function.FunctionName, initMs);
                 return true;
             case RuntimeOutcomeKind.Error:
-                // The runtime reported its own failure; Lambda does not keep it running.
-                await runtime.KillAsync();
+                // The runtime reported its own failure and normally exits (logging on its way out); Lambda does not
+                // keep it running either way.
+                try
+                {
+                    await runtime.Exited.WaitAsync(s_outputDrainLimit, _time);
+                }
+                catch (TimeoutException)
+                {
+                    await runtime.KillAsync();
+                }
+
                 await runtime.DrainOutputAsync(s_outputDrainLimit, _time);
                 Fail(EnvironmentFailure.FromRuntime(outcome.Payload, outcome.ErrorType!), initMs, phase);
                 return false;

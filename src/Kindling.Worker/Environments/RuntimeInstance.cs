@@ -113,9 +113,10 @@ internal sealed class RuntimeInstance : IAsyncDisposable
             return;
         }
 
-        Session.Close();
+        // The runtime dies before its parked next is released: it must not log a reset connection on its way out.
         await _registration.DisposeAsync();
         await _sandbox.DisposeAsync();
+        Session.Close();
         await OutputCompleted;
         await _exitWatch;
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Kindling.Worker.RuntimeApi;
@@ -6,6 +7,9 @@ namespace Kindling.Worker.RuntimeApi;
 /// <summary>Error documents: reading a runtime's, writing the platform's own.</summary>
 internal static class ErrorDocuments
 {
+    /// <summary>Lambda's messages keep quotes and apostrophes as they are ("Couldn't find…").</summary>
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The top-level <c>errorType</c> string of a JSON error document, or null.</summary>
     public static string? ReadErrorType(ReadOnlySpan<byte> json)
     {
@@ -44,7 +48,7 @@ internal static class ErrorDocuments
     public static byte[] TypeThenMessage(string errorType, string errorMessage)
     {
         var buffer = new ArrayBufferWriter<byte>(128 + errorMessage.Length);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("errorType"u8, errorType);
@@ -59,7 +63,7 @@ internal static class ErrorDocuments
     public static byte[] MessageThenType(string errorMessage, string errorType)
     {
         var buffer = new ArrayBufferWriter<byte>(128 + errorMessage.Length);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("errorMessage"u8, errorMessage);

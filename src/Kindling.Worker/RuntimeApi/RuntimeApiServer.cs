@@ -19,6 +19,14 @@ internal sealed class RuntimeApiServer : IHostedService, IAsyncDisposable
     /// <summary>How long stopping waits for open requests (parked <c>next</c> polls never finish by themselves).</summary>
     private static readonly TimeSpan s_stopGrace = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// "No timeout" for Kestrel's keep-alive and request-header timers. Not <see cref="Timeout.InfiniteTimeSpan"/>:
+    /// Kestrel stores that as <see cref="TimeSpan.MaxValue"/> and adds it to the current time, which overflows,
+    /// so every connection still waiting for its first request was closed at the next heartbeat (measured here:
+    /// curl's "Empty reply from server" on about one connection in a hundred).
+    /// </summary>
+    private static readonly TimeSpan s_noTimeout = TimeSpan.FromDays(3650);
+
     private readonly RuntimeApiTransport _transport;
     private readonly RuntimeApiHandler _handler;
     private readonly ILoggerFactory _loggerFactory;
@@ -53,8 +61,8 @@ internal sealed class RuntimeApiServer : IHostedService, IAsyncDisposable
                 options.AddServerHeader = false;
                 options.AllowSynchronousIO = false;
                 var limits = options.Limits;
-                limits.KeepAliveTimeout = Timeout.InfiniteTimeSpan;
-                limits.RequestHeadersTimeout = Timeout.InfiniteTimeSpan;
+                limits.KeepAliveTimeout = s_noTimeout;
+                limits.RequestHeadersTimeout = s_noTimeout;
                 limits.MinRequestBodyDataRate = null;
                 limits.MinResponseDataRate = null;
                 options.Listen(new RuntimeApiEndPoint(), listen => listen.Protocols = HttpProtocols.Http1);
