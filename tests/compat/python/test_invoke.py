@@ -81,8 +81,12 @@ class InvokeTests(ServerTestCase):
         super().setUpClass()
         cls.tutorial = unique_name("tutorial")
         cls._create(cls.tutorial, tutorial_zip(), handler="function.handler")
+        # 512 MB (0.29 vCPU) and 10 s keep the bash+curl runtime well inside its timeout on a loaded machine;
+        # the timeout test has its own function with a 1 s timeout.
         cls.introspect = unique_name("introspect")
-        cls._create(cls.introspect, make_zip({"bootstrap": INTROSPECT}, executable=("bootstrap",)), timeout=1)
+        cls._create(cls.introspect, make_zip({"bootstrap": INTROSPECT}, executable=("bootstrap",)), timeout=10, memory=512)
+        cls.sleepy = unique_name("sleepy")
+        cls._create(cls.sleepy, make_zip({"bootstrap": INTROSPECT}, executable=("bootstrap",)), timeout=1, memory=512)
 
     @classmethod
     def _create(cls, name: str, code: bytes, handler: str = "bootstrap", timeout: int = 3, runtime: str = "provided.al2023",
@@ -125,20 +129,23 @@ class InvokeTests(ServerTestCase):
         self.assertEqual(result["arn"], f"arn:aws:lambda:us-east-1:000000000000:function:{self.introspect}")
         self.assertEqual(result["clientContext"], context)
         self.assertRegex(result["trace"], r"^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$")
-        self.assertEqual((result["fn"], result["version"], result["mem"]), (self.introspect, "$LATEST", "128"))
+        self.assertEqual((result["fn"], result["version"], result["mem"]), (self.introspect, "$LATEST", "512"))
 
     def test_Invoke_WarmEnvironment_KeepsTmp(self):
-        _, first = self.invoke(self.introspect, {})
-        _, second = self.invoke(self.introspect, {})
+        resp, first = self.invoke(self.introspect, {})
+        self.assertNotIn("FunctionError", resp, first)
+        resp, second = self.invoke(self.introspect, {})
+        self.assertNotIn("FunctionError", resp, second)
         self.assertEqual(json.loads(second)["count"], json.loads(first)["count"] + 1)
 
     def test_Invoke_Timeout_SandboxTimedoutAndEnvironmentReset(self):
-        resp, body = self.invoke(self.introspect, {"sleep": True})
+        self.invoke(self.sleepy, {})
+        resp, body = self.invoke(self.sleepy, {"sleep": True})
         request_id = resp["ResponseMetadata"]["RequestId"]
         self.assertEqual(resp["FunctionError"], "Unhandled")
         self.assertEqual(json.loads(body), {"errorType": "Sandbox.Timedout",
                                             "errorMessage": f"RequestId: {request_id} Error: Task timed out after 1.00 seconds"})
-        _, after = self.invoke(self.introspect, {})
+        _, after = self.invoke(self.sleepy, {})
         self.assertEqual(json.loads(after)["count"], 1, "a timed-out environment is reset: /tmp starts empty")
 
     def test_Invoke_RuntimeExits_RuntimeExitError(self):
