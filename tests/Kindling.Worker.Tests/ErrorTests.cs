@@ -104,6 +104,25 @@ public sealed class ErrorTests(WorkerFixture worker)
     }
 
     [Fact]
+    public async Task Invoke_RuntimeExitedDuringInit_ReturnsExitError()
+    {
+        var stored = await worker.Store.PutAsync(WorkerFixture.Zip(("bootstrap", "#!/bin/sh\necho 'bad configuration' >&2\nexit 1\n", 0x1ED)), CancellationToken.None);
+        var function = worker.Function(stored.Id);
+        await using var environment = await worker.CreateAsync(function);
+        var request = WorkerFixture.Request("{}", function);
+
+        var result = await WorkerFixture.InvokeAsync(environment, request);
+
+        Assert.Equal(
+            $$"""{"errorType":"Runtime.ExitError","errorMessage":"RequestId: {{request.RequestId}} Error: Runtime exited with error: exit status 1"}""",
+            Text(result));
+        Assert.False(environment.IsReusable);
+        var log = await worker.ReadLogAsync(environment);
+        Assert.Equal("bad configuration", log[1]);
+        Assert.Matches(@"^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: error\tError Type: Runtime.ExitError$", log[2]);
+    }
+
+    [Fact]
     public async Task Invoke_WithoutBootstrap_ReturnsInvalidEntrypoint()
     {
         var stored = await worker.Store.PutAsync(WorkerFixture.Zip(("handler.sh", "echo hi", 0x1ED)), CancellationToken.None);

@@ -73,6 +73,34 @@ public sealed class RuntimeApiTests(WorkerFixture worker) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Response_ChunkedOverLimit_Returns413AndFailsInvocation()
+    {
+        var request = WorkerFixture.Request(
+            """head -c 6291557 /dev/zero | curl -sS -w ' %{http_code}' -H 'Transfer-Encoding: chunked' --data-binary @- "$API/invocation/$ID/response" > /tmp/answer""",
+            _function!);
+
+        var tooLarge = await WorkerFixture.InvokeAsync(_environment!, request);
+        var answer = await RunAsync("cat /tmp/answer");
+
+        Assert.Equal("Function.ResponseSizeTooLarge", tooLarge.ErrorType);
+        Assert.Equal("""{"errorType":"RequestEntityTooLarge","errorMessage":"Exceeded maximum allowed payload size (6291556 bytes)."} 413""", answer);
+    }
+
+    [Fact]
+    public async Task Error_WithoutTypeHeader_TakesTypeFromBody()
+    {
+        var request = WorkerFixture.Request(
+            """curl -sS -o /dev/null --data-binary '{"errorMessage":"m","errorType":"BodyType"}' "$API/invocation/$ID/error" """,
+            _function!);
+
+        var result = await WorkerFixture.InvokeAsync(_environment!, request);
+
+        Assert.Equal("Unhandled", result.FunctionError);
+        Assert.Equal("BodyType", result.ErrorType);
+        Assert.Equal("""{"errorMessage":"m","errorType":"BodyType"}""", Encoding.UTF8.GetString(result.Payload.Span));
+    }
+
+    [Fact]
     public async Task UnknownPath_Returns404()
     {
         var output = await RunAsync("""curl -sS -o /dev/null -w '%{http_code}' "$API/invocation/nothing"; curl -sS -o /dev/null -w ' %{http_code}' "http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/x" """);
