@@ -44,7 +44,7 @@ internal sealed class InvokeScenario(ServerProcess server, bool quick, string re
             }
 
             results.Add(Result($"cold start, {name} ({memory} MB)", cold, TimeSpan.Zero, 1));
-            var warms = quick ? 50 : 500;
+            var warms = quick ? 50 : (name == "tutorial" ? 100 : 1000);
             Console.Error.WriteLine($"  {name}: warm invokes × {warms} (1 connection)…");
             var warm = new LatencyRecorder();
             var wall = Stopwatch.StartNew();

@@ -34,6 +34,32 @@ public sealed class SqliteMetadataStore : IMetadataStore, IAsyncDisposable, IDis
         return ValueTask.FromResult(Open(databasePath, SqliteMigrations.All));
     }
 
+    /// <summary>
+    /// The database holds every secret the control plane keeps (policies, environment variables): owner-only,
+    /// whatever the umask. SQLite gives its -wal and -shm files the database file's mode.
+    /// </summary>
+    private static void MakePrivate(string path)
+    {
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!File.Exists(path))
+        {
+            using var created = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = OwnerOnly,
+            });
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            if (File.Exists(file))
+            {
+                File.SetUnixFileMode(file, OwnerOnly);
+            }
+        }
+    }
+
     internal static SqliteMetadataStore Open(string databasePath, IReadOnlyList<SqliteMigration> migrations)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
@@ -41,6 +67,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IAsyncDisposable, IDis
         var directory = Path.GetDirectoryName(path)!;
         DurableFile.CreateDirectories([directory]);
         var created = !File.Exists(path);
+        MakePrivate(path);
 
         var connection = SqliteConnections.Open(path, SqliteOpenMode.ReadWriteCreate);
         try

@@ -25,6 +25,21 @@ public sealed class SqliteMetadataStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenAsync_AnyUmask_DatabaseAndWalAreOwnerOnly()
+    {
+        var path = _directory.Combine("kindling.db");
+        await File.WriteAllBytesAsync(path, []);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        await using (var store = await SqliteMetadataStore.OpenAsync(path, CancellationToken.None))
+        {
+            await store.WriteAsync([new PutItem("t", "p", "s", "{}")], CancellationToken.None);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path + "-wal"));
+        }
+    }
+
+    [Fact]
     public async Task OpenAsync_NewDatabase_UsesWalAndLatestSchemaVersion()
     {
         var path = _directory.Combine("kindling.db");
