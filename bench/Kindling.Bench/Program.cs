@@ -68,7 +68,7 @@ foreach (var (title, note, results) in sections)
 }
 
 File.WriteAllText(Path.Combine(output, "results.md"), markdown.ToString());
-File.WriteAllText(Path.Combine(output, "results.json"), JsonSerializer.Serialize(sections.Select(s => new { s.Title, s.Note, s.Results }), new JsonSerializerOptions { WriteIndented = true }));
+File.WriteAllText(Path.Combine(output, "results.json"), JsonSerializer.Serialize(sections.Select(s => new { s.Title, s.Note, s.Results }), new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 Console.WriteLine(markdown);
 Console.Error.WriteLine($"Results written to {output}/results.md and results.json");
 
