@@ -14,7 +14,9 @@ public static class LambdaApiExtensions
     /// <summary>Adds SigV4 verification and the code download locations.</summary>
     public static IServiceCollection AddLambdaApi(this IServiceCollection services, string region, string baseUrl, IEnumerable<AccessKey> keys)
     {
-        services.AddSingleton<ICredentialStore>(new StaticCredentialStore(keys));
+        services.AddSingleton(sp => new CredentialStore(keys, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<CredentialStore>());
+        services.AddSingleton<Kindling.Invocation.Environments.IExecutionRoleCredentials>(sp => sp.GetRequiredService<CredentialStore>());
         services.AddSingleton(sp => new SigV4Verifier(sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<TimeProvider>(), region));
         services.AddSingleton(sp => new CodeLocations(baseUrl, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ICodeLocations>(sp => sp.GetRequiredService<CodeLocations>());

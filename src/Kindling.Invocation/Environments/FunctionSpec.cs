@@ -15,6 +15,8 @@ public sealed record FunctionSpec
     public required string FunctionArn { get; init; }
     /// <summary>Runtime identifier, e.g. <c>provided.al2023</c>.</summary>
     public required string Runtime { get; init; }
+    /// <summary>The execution role ARN (its credentials are issued to each environment).</summary>
+    public string? Role { get; init; }
     /// <summary>Handler string (passed as <c>_HANDLER</c>).</summary>
     public string? Handler { get; init; }
     /// <summary>Memory in MB: the cgroup hard limit, and the CPU share (1,769 MB = 1 vCPU).</summary>

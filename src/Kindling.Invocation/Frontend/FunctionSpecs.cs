@@ -54,6 +54,7 @@ public sealed class FunctionSpecs(LayerService layers, AccountContext account)
             FunctionArn = account.FunctionArn(c.FunctionName),
             Runtime = c.Runtime ?? "provided.al2023",
             Handler = c.Handler,
+            Role = c.Role,
             MemorySizeMb = c.MemorySize,
             TimeoutSeconds = c.Timeout,
             EphemeralStorageMb = c.EphemeralStorage.Size,

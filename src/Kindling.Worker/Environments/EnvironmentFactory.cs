@@ -24,11 +24,19 @@ internal sealed class EnvironmentFactory : IEnvironmentFactory
     private readonly RuntimeApiTransport _transport;
     private readonly TimeProvider _time;
     private readonly ILogger<ExecutionEnvironment> _logger;
+    private readonly IExecutionRoleCredentials? _credentials;
+
+    /// <summary>
+    /// How long an environment's role credentials stay valid: beyond any environment's maximum lifetime, so a
+    /// warm environment never holds expired keys.
+    /// </summary>
+    private static readonly TimeSpan CredentialLifetime = TimeSpan.FromHours(12);
 
     public EnvironmentFactory(
         WorkerOptions options, CodeCache code, FunctionLogs logs, ISandboxLauncher launcher, RuntimeApiTransport transport,
-        TimeProvider time, ILogger<ExecutionEnvironment> logger)
+        TimeProvider time, ILogger<ExecutionEnvironment> logger, IExecutionRoleCredentials? credentials = null)
     {
+        _credentials = credentials;
         _options = options;
         _code = code;
         _logs = logs;
@@ -50,7 +58,7 @@ internal sealed class EnvironmentFactory : IEnvironmentFactory
         {
             Id = "k-" + id,
             Command = ["/var/task/bootstrap"],
-            Environment = EnvironmentVariables.Build(function, initializationType, streamName),
+            Environment = EnvironmentVariables.Build(function, initializationType, streamName, _credentials?.Issue(function, CredentialLifetime)),
             TaskDirectory = taskDirectory,
             OptDirectory = optDirectory,
             MemoryLimitBytes = function.MemorySizeMb * 1024L * 1024L,

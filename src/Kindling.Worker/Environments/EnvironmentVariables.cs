@@ -9,10 +9,11 @@ internal static class EnvironmentVariables
     public const string RuntimeApiAddress = "127.0.0.1:9001";
 
     /// <remarks>
-    /// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (the execution role's credentials) are not
-    /// set yet: Kindling has no credential vending for functions.
+    /// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN carry the execution role's temporary
+    /// credentials when the worker has an issuer for them.
     /// </remarks>
-    public static Dictionary<string, string> Build(FunctionSpec function, InitializationType initializationType, string logStreamName)
+    public static Dictionary<string, string> Build(
+        FunctionSpec function, InitializationType initializationType, string logStreamName, RoleCredentials? credentials = null)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -34,6 +35,13 @@ internal static class EnvironmentVariables
             ["PATH"] = "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin",
             ["LD_LIBRARY_PATH"] = "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
         };
+
+        if (credentials is not null)
+        {
+            variables["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId;
+            variables["AWS_SECRET_ACCESS_KEY"] = credentials.SecretAccessKey;
+            variables["AWS_SESSION_TOKEN"] = credentials.SessionToken;
+        }
 
         if (function.Handler is not null)
         {

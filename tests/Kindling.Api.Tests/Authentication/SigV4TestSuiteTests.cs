@@ -131,7 +131,7 @@ public sealed class SigV4TestSuiteTests
             : new AccessKey("AKIDEXAMPLE", SecretKey);
 
     private static SigV4Verifier Verifier(AccessKey key) =>
-        new(new StaticCredentialStore([key]), new FakeTimeProvider(SigningTime), "us-east-1");
+        new(new CredentialStore([key], TimeProvider.System), new FakeTimeProvider(SigningTime), "us-east-1");
 
     private sealed record Vector(string Name, SigV4Request Request, string Creq, string Sts, string Authz)
     {

@@ -136,7 +136,7 @@ public sealed class SigV4VerifierTests
     [Fact]
     public void Verify_WrongSecret_FailsWithInvalidSignature()
     {
-        var verifier = new SigV4Verifier(new StaticCredentialStore([new AccessKey(AccessKeyId, "not-the-secret")]), new FakeTimeProvider(SignedAt), "us-east-1");
+        var verifier = new SigV4Verifier(new CredentialStore([new AccessKey(AccessKeyId, "not-the-secret")], TimeProvider.System), new FakeTimeProvider(SignedAt), "us-east-1");
 
         var result = verifier.Verify(BotocoreInvoke(), Lambda);
 
@@ -205,7 +205,7 @@ public sealed class SigV4VerifierTests
     [Fact]
     public void Verify_ServerInAnotherRegion_FailsWithInvalidSignature()
     {
-        var verifier = new SigV4Verifier(new StaticCredentialStore([new AccessKey(AccessKeyId, SecretKey)]), new FakeTimeProvider(SignedAt), "us-west-2");
+        var verifier = new SigV4Verifier(new CredentialStore([new AccessKey(AccessKeyId, SecretKey)], TimeProvider.System), new FakeTimeProvider(SignedAt), "us-west-2");
 
         var result = verifier.Verify(BotocoreInvoke(), Lambda);
 
@@ -372,7 +372,7 @@ public sealed class SigV4VerifierTests
     public void Find_KnownAndUnknownKeys_ReturnsKeyOrNull()
     {
         var key = new AccessKey(AccessKeyId, SecretKey);
-        var store = new StaticCredentialStore([key]);
+        var store = new CredentialStore([key], TimeProvider.System);
 
         Assert.Same(key, store.Find(AccessKeyId));
         Assert.Null(store.Find("akidkindlingtest"));
@@ -381,7 +381,7 @@ public sealed class SigV4VerifierTests
     private static SigV4Verifier Verifier(DateTimeOffset? now = null) => Verifier(new AccessKey(AccessKeyId, SecretKey), now);
 
     private static SigV4Verifier Verifier(AccessKey key, DateTimeOffset? now = null) =>
-        new(new StaticCredentialStore([key]), new FakeTimeProvider(now ?? SignedAt), "us-east-1");
+        new(new CredentialStore([key], TimeProvider.System), new FakeTimeProvider(now ?? SignedAt), "us-east-1");
 
     private static IReadOnlyDictionary<string, IReadOnlyList<string>> Headers(params (string Name, string Value)[] headers) =>
         headers.ToDictionary(h => h.Name, h => (IReadOnlyList<string>)[h.Value], StringComparer.Ordinal);

@@ -49,4 +49,25 @@ public sealed class EnvironmentVariablesTests
         Assert.Equal("JSON", variables["AWS_LAMBDA_LOG_FORMAT"]);
         Assert.Equal("INFO", variables["AWS_LAMBDA_LOG_LEVEL"]);
     }
+
+    [Fact]
+    public void Build_RoleCredentials_SetsTheThreeCredentialVariables()
+    {
+        var credentials = new RoleCredentials("ASIAEXAMPLE000000000", "secret", "token", DateTimeOffset.UnixEpoch);
+
+        var variables = EnvironmentVariables.Build(s_function, InitializationType.OnDemand, "s", credentials);
+
+        Assert.Equal("ASIAEXAMPLE000000000", variables["AWS_ACCESS_KEY_ID"]);
+        Assert.Equal("secret", variables["AWS_SECRET_ACCESS_KEY"]);
+        Assert.Equal("token", variables["AWS_SESSION_TOKEN"]);
+    }
+
+    [Fact]
+    public void Build_NoIssuer_NoCredentialVariables()
+    {
+        var variables = EnvironmentVariables.Build(s_function, InitializationType.OnDemand, "s");
+
+        Assert.False(variables.ContainsKey("AWS_ACCESS_KEY_ID"));
+        Assert.False(variables.ContainsKey("AWS_SESSION_TOKEN"));
+    }
 }

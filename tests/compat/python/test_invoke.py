@@ -265,6 +265,44 @@ class IsolationTests(ServerTestCase):
         self.assertEqual(body, {"apiReached": False, "hostFiles": False, "taskWritable": False, "uid": 993})
 
 
+CREDENTIALS = r"""#!/bin/bash
+API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+while true; do
+  H="$(mktemp)"
+  curl -sS -D "$H" -o /dev/null "$API/invocation/next"
+  ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$H" | tr -d '[:space:]' | cut -d: -f2)
+  curl -sS -o /dev/null -X POST "$API/invocation/$ID/response" \
+    -d "{\"id\":\"$AWS_ACCESS_KEY_ID\",\"secret\":\"$AWS_SECRET_ACCESS_KEY\",\"token\":\"$AWS_SESSION_TOKEN\"}"
+done
+"""
+
+
+class ExecutionRoleCredentialTests(ServerTestCase):
+
+    def test_Invoke_EnvironmentCredentials_AreTemporaryKeysTheApiAccepts(self):
+        name = unique_name("creds")
+        self.lam.create_function(FunctionName=name, Role=ROLE, Runtime="provided.al2023", Handler="bootstrap",
+                                 Code={"ZipFile": make_zip({"bootstrap": CREDENTIALS}, executable=("bootstrap",))})
+        self.lam.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 300})
+        creds = json.loads(self.lam.invoke(FunctionName=name, Payload=b"{}")["Payload"].read())
+        self.assertRegex(creds["id"], r"^ASIA[A-Z2-7]{16}$")
+        self.assertNotEqual(creds["id"], self.server.access_key_id)
+
+        import boto3
+        from botocore.config import Config
+        session = boto3.session.Session(aws_access_key_id=creds["id"], aws_secret_access_key=creds["secret"],
+                                        aws_session_token=creds["token"], region_name="us-east-1")
+        as_role = session.client("lambda", endpoint_url=self.server.endpoint, config=Config(retries={"max_attempts": 1}))
+        self.assertEqual(as_role.get_function(FunctionName=name)["Configuration"]["FunctionName"], name)
+
+        no_token = boto3.session.Session(aws_access_key_id=creds["id"], aws_secret_access_key=creds["secret"],
+                                         region_name="us-east-1").client("lambda", endpoint_url=self.server.endpoint,
+                                                                         config=Config(retries={"max_attempts": 1}))
+        with self.assertRaises(Exception) as error:
+            no_token.get_function(FunctionName=name)
+        self.assertEqual(error.exception.response["Error"]["Code"], "UnrecognizedClientException")
+
+
 class AwsCliInvokeTests(ServerTestCase):
 
     def test_CliInvoke_TutorialBootstrap_WritesResponse(self):
