@@ -143,19 +143,10 @@ internal sealed class RuntimeApiHandler
 
     private static async Task ResponseAsync(HttpContext context, PendingInvocation? invocation)
     {
-        if (invocation is null)
-        {
-            await WriteAsync(context, StatusCodes.Status400BadRequest, RuntimeApiBodies.InvalidRequestId);
-            return;
-        }
-
         var request = context.Request;
-        var body = await RequestBodyReader.ReadAsync(
-            request.BodyReader, request.ContentLength, RuntimeApiBodies.MaxPayloadBytes, context.RequestAborted);
-        if (body is null)
+        var body = await ReadInvocationBodyAsync(context, invocation);
+        if (body is null || invocation is null)
         {
-            invocation.TryComplete(RuntimeOutcome.TooLarge);
-            await WriteAsync(context, StatusCodes.Status413PayloadTooLarge, RuntimeApiBodies.RequestEntityTooLarge);
             return;
         }
 
@@ -178,12 +169,16 @@ internal sealed class RuntimeApiHandler
             accepted ? RuntimeApiBodies.Accepted : RuntimeApiBodies.InvalidRequestId);
     }
 
-    private static async Task ErrorAsync(HttpContext context, PendingInvocation? invocation)
+    /// <summary>
+    /// Reads the body of a response or error post. Answers the runtime itself, and returns null, when the request id
+    /// is unknown (400) or the body is over the limit (413, which also fails the invocation).
+    /// </summary>
+    private static async Task<byte[]?> ReadInvocationBodyAsync(HttpContext context, PendingInvocation? invocation)
     {
         if (invocation is null)
         {
             await WriteAsync(context, StatusCodes.Status400BadRequest, RuntimeApiBodies.InvalidRequestId);
-            return;
+            return null;
         }
 
         var request = context.Request;
@@ -193,6 +188,17 @@ internal sealed class RuntimeApiHandler
         {
             invocation.TryComplete(RuntimeOutcome.TooLarge);
             await WriteAsync(context, StatusCodes.Status413PayloadTooLarge, RuntimeApiBodies.RequestEntityTooLarge);
+        }
+
+        return body;
+    }
+
+    private static async Task ErrorAsync(HttpContext context, PendingInvocation? invocation)
+    {
+        var request = context.Request;
+        var body = await ReadInvocationBodyAsync(context, invocation);
+        if (body is null || invocation is null)
+        {
             return;
         }
 
