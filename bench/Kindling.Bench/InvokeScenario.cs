@@ -98,7 +98,8 @@ internal sealed class InvokeScenario(ServerProcess server, bool quick, string re
             : [];
         var average = usages.Count == 0 ? double.NaN : usages.Average() / (1024 * 1024);
         Console.Error.WriteLine($"    idle environments: {usages.Count}, average cgroup memory {average:F1} MiB");
-        return new BenchResult($"memory per idle environment (MiB, {usages.Count} environments)", usages.Count, 0, average, average, average);
+        // The value (MiB) goes in the p50/p99 columns; there is no rate.
+        return new BenchResult($"memory per idle environment (MiB, {usages.Count} environments)", usages.Count, 0, double.NaN, average, average);
     }
 
     private static BenchResult Result(string name, LatencyRecorder recorder, TimeSpan wall, int connections)

@@ -63,7 +63,8 @@ foreach (var (title, note, results) in sections)
     markdown.AppendLine("|---|---:|---:|---:|---:|---:|");
     foreach (var r in results)
     {
-        markdown.AppendLine(CultureInfo.InvariantCulture, $"| {r.Operation} | {r.Count} | {r.Connections} | {r.OpsPerSecond:F0} | {r.P50Milliseconds:F2} | {r.P99Milliseconds:F2} |");
+        var rate = double.IsNaN(r.OpsPerSecond) ? "–" : r.OpsPerSecond.ToString("F0", CultureInfo.InvariantCulture);
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"| {r.Operation} | {r.Count} | {r.Connections} | {rate} | {r.P50Milliseconds:F2} | {r.P99Milliseconds:F2} |");
     }
 }
 
