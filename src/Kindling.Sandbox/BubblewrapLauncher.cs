@@ -38,6 +38,15 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     private readonly SandboxThread _thread;
     private readonly ConcurrentDictionary<BubblewrapSandbox, byte> _live = new();
     private readonly string[] _spawnPrefix;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _sweeper;
+
+    /// <summary>
+    /// How often leftovers of dead workers are swept. A worker killed with SIGKILL can take a moment to be gone
+    /// from /proc (its loop devices and mounts keep it exiting), so the sweep at start can miss it; its frozen
+    /// sandboxes and /tmp volumes are then released by a later sweep.
+    /// </summary>
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(15);
     private volatile bool _broken;
     private int _disposed;
 
@@ -81,6 +90,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         UnixModes.CreateDirectory(options.StateDirectory, UnixModes.WorldSearchable);
         UnixModes.Set(options.StateDirectory, UnixModes.WorldSearchable);
         _volumes = volumes ?? CreateVolumeProvider(options, hostUid, hostGid, _logger);
+        _sweeper = SweepLeftoversAsync(_stopping.Token);
         _root = HostRoot.Detect();
         _etc = new SandboxEtc(Path.Combine(options.StateDirectory, "etc"), options.SandboxUserId, options.SandboxGroupId);
         _ = SeccompProgram.Bytes;
@@ -135,6 +145,9 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
             return;
         }
 
+        await _stopping.CancelAsync();
+        await _sweeper;
+        _stopping.Dispose();
         await Task.WhenAll(_live.Keys.Select(s => s.DisposeAsync().AsTask()));
 
         if (_volumes is IAsyncDisposable disposable)
@@ -148,6 +161,31 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
 
         _thread.Dispose();
         _cgroups.RemoveScope();
+    }
+
+    private async Task SweepLeftoversAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(SweepInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    // Processes first (they hold the mounts), then the volumes.
+                    _cgroups.RemoveLeftovers();
+                    _volumes.RemoveLeftovers();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    SandboxLog.LeftoverSweepFailed(_logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
     }
 
     private static ITmpVolumeProvider CreateVolumeProvider(BubblewrapLauncherOptions options, int hostUid, int hostGid, ILogger logger)

@@ -28,4 +28,7 @@ internal static partial class SandboxLog
 
     [LoggerMessage(3006, LogLevel.Error, "Sandbox {SandboxId}: watching for its exit failed.")]
     public static partial void MonitorFailed(ILogger logger, string sandboxId, Exception exception);
+
+    [LoggerMessage(3008, LogLevel.Warning, "Sweeping the sandboxes and /tmp volumes of dead workers failed; the next sweep retries.")]
+    public static partial void LeftoverSweepFailed(ILogger logger, Exception exception);
 }

@@ -76,21 +76,68 @@ internal static class CgroupFiles
     /// SIGKILLs every process in the groups below <paramref name="directory"/> and removes them (best effort: a
     /// group whose processes are still dying stays for the next attempt).
     /// </summary>
-    public static void RemoveTree(string directory)
+    public static void KillTree(string directory)
     {
+        foreach (var child in SafeChildren(directory))
+        {
+            KillTree(child);
+        }
+
+        // Thaw before killing: a crashed worker leaves idle sandboxes frozen, and a frozen task cannot die.
+        TryThaw(directory);
         try
         {
-            foreach (var child in Directory.EnumerateDirectories(directory))
-            {
-                RemoveTree(child);
-            }
-
             foreach (var pid in ReadPids(directory))
             {
                 _ = Libc.kill(pid, Libc.SigKill);
             }
+        }
+        catch (IOException)
+        {
+        }
+    }
 
-            // A frozen task only dies once thawed (a crashed worker leaves idle sandboxes frozen).
+    /// <summary>
+    /// Removes the groups below <paramref name="directory"/> and itself, once <see cref="KillTree"/> has emptied
+    /// them in every hierarchy (v1 keeps the freezer apart from memory: kill everywhere first, then remove).
+    /// Waits up to 2 s for the kernel to let go: the sandbox's init is briefly a zombie.
+    /// </summary>
+    public static void RemoveTree(string directory)
+    {
+        foreach (var child in SafeChildren(directory))
+        {
+            RemoveTree(child);
+        }
+
+        var deadline = Environment.TickCount64 + 2000;
+        while (Directory.Exists(directory))
+        {
+            TryRemoveDirectory(directory);
+            if (!Directory.Exists(directory) || Environment.TickCount64 > deadline)
+            {
+                break;
+            }
+
+            Thread.Sleep(1);
+        }
+    }
+
+    private static IReadOnlyList<string> SafeChildren(string directory)
+    {
+        try
+        {
+            return Directory.GetDirectories(directory);
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
+
+    private static void TryThaw(string directory)
+    {
+        try
+        {
             if (File.Exists(Path.Combine(directory, "freezer.state")))
             {
                 Write(directory, "freezer.state", "THAWED");
@@ -103,8 +150,6 @@ internal static class CgroupFiles
         catch (IOException)
         {
         }
-
-        TryRemoveDirectory(directory);
     }
 
     /// <summary>

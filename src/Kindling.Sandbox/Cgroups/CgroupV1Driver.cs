@@ -82,12 +82,15 @@ internal sealed class CgroupV1Driver : ICgroupDriver
     /// <inheritdoc />
     public void RemoveLeftovers()
     {
-        foreach (var directory in _groupDirectories)
+        var stale = _groupDirectories.SelectMany(WorkerScope.FindStale).ToList();
+        foreach (var group in stale)
         {
-            foreach (var stale in WorkerScope.FindStale(directory))
-            {
-                CgroupFiles.RemoveTree(stale);
-            }
+            CgroupFiles.KillTree(group);
+        }
+
+        foreach (var group in stale)
+        {
+            CgroupFiles.RemoveTree(group);
         }
     }
 

@@ -108,6 +108,7 @@ internal sealed class CgroupV2Driver : ICgroupDriver
     {
         foreach (var stale in WorkerScope.FindStale(Path.Combine(_own, _groupName)))
         {
+            CgroupFiles.KillTree(stale);
             CgroupFiles.RemoveTree(stale);
         }
     }

@@ -11,4 +11,7 @@ internal interface ITmpVolumeProvider
 
     /// <summary>Creates the volume for sandbox <paramref name="id"/>.</summary>
     ValueTask<ITmpVolume> CreateAsync(string id, long sizeBytes, CancellationToken cancellationToken);
+
+    /// <summary>Releases volumes left by workers that no longer run (their mounts and loop devices).</summary>
+    void RemoveLeftovers();
 }

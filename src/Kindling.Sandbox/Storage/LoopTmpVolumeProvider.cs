@@ -24,6 +24,7 @@ internal sealed class LoopTmpVolumeProvider : ITmpVolumeProvider, IDisposable
     private readonly int _ownerUid;
     private readonly int _ownerGid;
     private readonly ConcurrentDictionary<long, Lazy<Task<Ext4Template>>> _templates = new();
+    private readonly string _directory;
 
     /// <summary>Prepares this worker's directories and removes volumes left by workers that no longer run.</summary>
     public LoopTmpVolumeProvider(string directory, int ownerUid, int ownerGid)
@@ -35,10 +36,8 @@ internal sealed class LoopTmpVolumeProvider : ITmpVolumeProvider, IDisposable
         }
 
         CreateDirectory(directory, UnixModes.WorldSearchable);
-        foreach (var stale in WorkerScope.FindStale(directory))
-        {
-            RemoveScope(stale);
-        }
+        _directory = directory;
+        RemoveLeftovers();
 
         _work = CreateDirectory(Path.Combine(directory, WorkerScope.Current), UnixModes.WorldSearchable);
         _images = CreateDirectory(Path.Combine(_work, "images"), UnixModes.OwnerOnly);
@@ -49,6 +48,15 @@ internal sealed class LoopTmpVolumeProvider : ITmpVolumeProvider, IDisposable
 
     /// <inheritdoc />
     public long MemoryLimitSurcharge(long sizeBytes) => 0;
+
+    /// <inheritdoc />
+    public void RemoveLeftovers()
+    {
+        foreach (var stale in WorkerScope.FindStale(_directory))
+        {
+            RemoveScope(stale);
+        }
+    }
 
     /// <inheritdoc />
     public async ValueTask<ITmpVolume> CreateAsync(string id, long sizeBytes, CancellationToken cancellationToken)

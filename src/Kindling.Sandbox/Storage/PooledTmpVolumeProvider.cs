@@ -49,6 +49,9 @@ internal sealed class PooledTmpVolumeProvider : ITmpVolumeProvider, IAsyncDispos
     public long MemoryLimitSurcharge(long sizeBytes) => _inner.MemoryLimitSurcharge(sizeBytes);
 
     /// <inheritdoc />
+    public void RemoveLeftovers() => _inner.RemoveLeftovers();
+
+    /// <inheritdoc />
     public ValueTask<ITmpVolume> CreateAsync(string id, long sizeBytes, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

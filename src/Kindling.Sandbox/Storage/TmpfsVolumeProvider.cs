@@ -7,6 +7,12 @@ internal sealed class TmpfsVolumeProvider : ITmpVolumeProvider
     public long MemoryLimitSurcharge(long sizeBytes) => sizeBytes;
 
     /// <inheritdoc />
+    /// <remarks>tmpfs volumes live in the sandbox's own mount namespace and vanish with it.</remarks>
+    public void RemoveLeftovers()
+    {
+    }
+
+    /// <inheritdoc />
     public ValueTask<ITmpVolume> CreateAsync(string id, long sizeBytes, CancellationToken cancellationToken)
         => ValueTask.FromResult<ITmpVolume>(new TmpfsVolume(sizeBytes));
 

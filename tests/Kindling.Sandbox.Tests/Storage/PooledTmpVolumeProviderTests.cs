@@ -48,6 +48,10 @@ public sealed class PooledTmpVolumeProviderTests
 
     private sealed class FakeProvider : ITmpVolumeProvider
     {
+        public void RemoveLeftovers()
+        {
+        }
+
         private readonly List<FakeVolume> _created = [];
 
         public IReadOnlyList<FakeVolume> Created
