@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 using Kindling.Sandbox;
 using Kindling.Worker.Interop;
 
@@ -13,13 +15,29 @@ namespace Kindling.Worker;
 /// </summary>
 internal sealed class WorkerDirectories
 {
+    /// <summary>
+    /// Where the cache goes when no directory above the data directory may be traversed by other users (root's
+    /// default data directory is under <c>/root</c>, mode 0700): one subdirectory per data directory.
+    /// </summary>
+    public const string FallbackRoot = "/var/lib/kindling";
+
     private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    public WorkerDirectories(string dataDirectory, string? cacheDirectory = null)
+    private const UnixFileMode TraversableDirectory = PrivateDirectory | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    /// <param name="dataDirectory">The server's data directory.</param>
+    /// <param name="cacheDirectory">An explicit cache directory; by default <c>&lt;data&gt;/worker</c>, or under
+    /// <see cref="FallbackRoot"/> when a directory above the data directory is private. Nothing is created here.</param>
+    /// <param name="parentModes">Reads a directory's mode (injectable for tests); null when it does not exist.</param>
+    public WorkerDirectories(string dataDirectory, string? cacheDirectory = null, Func<string, UnixFileMode?>? parentModes = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         Data = Path.GetFullPath(dataDirectory);
-        Worker = cacheDirectory is null ? Path.Combine(Data, "worker") : Path.GetFullPath(cacheDirectory);
+        Worker = cacheDirectory is not null
+            ? Path.GetFullPath(cacheDirectory)
+            : HasPrivateParent(Data, parentModes ?? ReadMode)
+                ? Path.Combine(FallbackRoot, "worker-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Data)))[..12])
+                : Path.Combine(Data, "worker");
         Code = Path.Combine(Worker, "code");
         Opt = Path.Combine(Worker, "opt");
         Sandbox = Path.Combine(Worker, "sandbox");
@@ -29,7 +47,7 @@ internal sealed class WorkerDirectories
     /// <summary>The data directory.</summary>
     public string Data { get; }
 
-    /// <summary><c>&lt;data&gt;/worker</c>.</summary>
+    /// <summary>The cache: <c>&lt;data&gt;/worker</c>, or its fallback (see the constructor).</summary>
     public string Worker { get; }
 
     /// <summary>Unpacked function code, one directory per code id.</summary>
@@ -48,6 +66,12 @@ internal sealed class WorkerDirectories
     public void Prepare(BubblewrapLauncherOptions sandbox)
     {
         ArgumentNullException.ThrowIfNull(sandbox);
+        if (Path.GetDirectoryName(Worker) == FallbackRoot)
+        {
+            Directory.CreateDirectory(FallbackRoot, TraversableDirectory);
+            File.SetUnixFileMode(FallbackRoot, TraversableDirectory);
+        }
+
         foreach (var directory in new[] { Data, Worker, Code, Opt, Logs })
         {
             if (!Directory.Exists(directory))
@@ -71,6 +95,22 @@ internal sealed class WorkerDirectories
             GrantGroupSearch(directory, group);
         }
     }
+
+    private static bool HasPrivateParent(string data, Func<string, UnixFileMode?> modes)
+    {
+        for (var parent = Path.GetDirectoryName(data); parent is not null; parent = Path.GetDirectoryName(parent))
+        {
+            if (modes(parent) is { } mode && (mode & UnixFileMode.OtherExecute) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static UnixFileMode? ReadMode(string directory) =>
+        Directory.Exists(directory) ? File.GetUnixFileMode(directory) : null;
 
     private static void GrantGroupSearch(string directory, int group)
     {

@@ -17,7 +17,8 @@ public sealed record WorkerOptions
 
     /// <summary>
     /// Where unpacked code, layers and sandbox state live; the sandboxes' unprivileged host user must be able to
-    /// traverse every directory above it. Defaults to <c>&lt;DataDirectory&gt;/worker</c>.
+    /// traverse every directory above it. Defaults to <c>&lt;DataDirectory&gt;/worker</c>, or to a directory under
+    /// <c>/var/lib/kindling</c> when a directory above the data directory is private.
     /// </summary>
     public string? CacheDirectory { get; init; }
 

@@ -61,7 +61,6 @@ internal static class ServerHost
         builder.Services.AddKindlingWorker(new WorkerOptions
         {
             DataDirectory = options.DataDirectory,
-            CacheDirectory = WorkerCacheLocation.For(options.DataDirectory),
             Region = options.Region,
             AccountId = options.AccountId,
         });
