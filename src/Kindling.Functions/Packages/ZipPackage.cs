@@ -20,7 +20,10 @@ public sealed record ZipPackage(IReadOnlySet<string> Files, long UnzippedSize)
     {
         try
         {
-            using var stream = new MemoryStream(zip.ToArray(), writable: false);
+            // Request bodies arrive as arrays: wrap, do not copy (a package can be 50 MB).
+            using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(zip, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(zip.ToArray(), writable: false);
             using var archive = new ZipArchive(stream, ZipArchiveMode.Read);
             var files = new HashSet<string>(StringComparer.Ordinal);
             long size = 0;

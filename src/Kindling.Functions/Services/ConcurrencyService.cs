@@ -116,11 +116,14 @@ public sealed class ConcurrencyService(FunctionStore functions, AccountLimits li
                 "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function");
         }
 
-        if (meta.Value.ReservedConcurrentExecutions is null
-            && limits.ConcurrentExecutions - await TotalReservedAsync(null, cancellationToken) - others - requested < limits.MinimumUnreservedConcurrency)
+        if (meta.Value.ReservedConcurrentExecutions is null)
         {
-            throw LambdaErrors.InvalidParameter(
-                $"Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [{limits.ConcurrentExecutions - await TotalReservedAsync(null, cancellationToken) - others}].");
+            var unreserved = limits.ConcurrentExecutions - await TotalReservedAsync(null, cancellationToken) - others;
+            if (unreserved - requested < limits.MinimumUnreservedConcurrency)
+            {
+                throw LambdaErrors.InvalidParameter(
+                    $"Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [{unreserved}].");
+            }
         }
 
         var config = new ProvisionedConcurrencyConfig
