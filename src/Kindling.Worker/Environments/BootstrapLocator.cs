@@ -6,7 +6,7 @@ internal static class BootstrapLocator
     public const string InvalidEntrypoint = "Runtime.InvalidEntrypoint";
 
     /// <summary>The bootstrap's path inside the sandbox, or the failure to answer invocations with.</summary>
-    public static (string? Command, EnvironmentFailure? Failure) Find(string taskDirectory, string? optDirectory)
+    public static (IReadOnlyList<string>? Command, EnvironmentFailure? Failure) Find(string taskDirectory, string? optDirectory)
     {
         var candidates = new List<(string Host, string Sandbox)> { (Path.Combine(taskDirectory, "bootstrap"), "/var/task/bootstrap") };
         if (optDirectory is not null)
@@ -20,7 +20,7 @@ internal static class BootstrapLocator
             var info = new FileInfo(host);
             if (info.LinkTarget is not null)
             {
-                return (sandbox, null);
+                return ([sandbox], null);
             }
 
             if (!info.Exists)
@@ -34,7 +34,7 @@ internal static class BootstrapLocator
                 return (null, EnvironmentFailure.FromPlatform(InvalidEntrypoint, $"fork/exec {sandbox}: permission denied"));
             }
 
-            return (sandbox, null);
+            return ([sandbox], null);
         }
 
         return (null, EnvironmentFailure.FromPlatform(InvalidEntrypoint, "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]"));

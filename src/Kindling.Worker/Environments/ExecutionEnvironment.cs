@@ -24,7 +24,7 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
     private readonly LogStreamWriter _log;
     private readonly SandboxSpec _spec;
     private RuntimeInstance? _runtime;
-    private string? _command;
+    private IReadOnlyList<string>? _command;
     private EnvironmentFailure? _failure;
     private double? _pendingInitDurationMs;
     private int _launches;
@@ -68,7 +68,7 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
     /// The Init phase: INIT_START, the sandbox, then up to <see cref="WorkerOptions.InitTimeout"/> for the runtime's
     /// first <c>next</c>. A failed Init is kept for the first invocation; a timed-out one is retried there.
     /// </summary>
-    public async Task InitializeAsync(string? command, EnvironmentFailure? failure, CancellationToken cancellationToken)
+    public async Task InitializeAsync(IReadOnlyList<string>? command, EnvironmentFailure? failure, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         _log.WriteLine(PlatformLines.InitStart(Function.Runtime, Function.Region));
@@ -154,13 +154,13 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
         }
     }
 
-    private async Task<RuntimeInstance> LaunchRuntimeAsync(string command, CancellationToken cancellationToken)
+    private async Task<RuntimeInstance> LaunchRuntimeAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
     {
         var launch = ++_launches;
         var spec = _spec with
         {
             Id = launch == 1 ? "k-" + Id : string.Concat("k-", Id, "-", launch.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            Command = [command],
+            Command = command,
         };
         var runtime = await RuntimeInstance.LaunchAsync(_launcher, spec, new RuntimeSession(Id, _time), _transport, _log, _logger, cancellationToken);
         _runtime = runtime;
