@@ -41,6 +41,7 @@ internal sealed class WorkerDirectories
         Code = Path.Combine(Worker, "code");
         Opt = Path.Combine(Worker, "opt");
         Sandbox = Path.Combine(Worker, "sandbox");
+        Runtimes = Path.Combine(Worker, "runtimes");
         Logs = Path.Combine(Data, "logs");
     }
 
@@ -55,6 +56,9 @@ internal sealed class WorkerDirectories
 
     /// <summary>Merged layers, one directory per ordered list of layer code ids.</summary>
     public string Opt { get; }
+
+    /// <summary>Copies of the runtime interface clients (bound at <c>/var/runtime</c>).</summary>
+    public string Runtimes { get; }
 
     /// <summary>The sandbox launcher's default state directory.</summary>
     public string Sandbox { get; }
@@ -72,7 +76,7 @@ internal sealed class WorkerDirectories
             File.SetUnixFileMode(FallbackRoot, TraversableDirectory);
         }
 
-        foreach (var directory in new[] { Data, Worker, Code, Opt, Logs })
+        foreach (var directory in new[] { Data, Worker, Code, Opt, Runtimes, Logs })
         {
             if (!Directory.Exists(directory))
             {
@@ -88,8 +92,8 @@ internal sealed class WorkerDirectories
         var group = sandbox.HostGroupId ?? sandbox.HostUserId.Value;
         // The sandbox's host user only needs to traverse the directories the code lives under.
         var reachable = Worker.StartsWith(Data + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            ? new[] { Data, Worker, Code, Opt }
-            : new[] { Worker, Code, Opt };
+            ? new[] { Data, Worker, Code, Opt, Runtimes }
+            : new[] { Worker, Code, Opt, Runtimes };
         foreach (var directory in reachable)
         {
             GrantGroupSearch(directory, group);

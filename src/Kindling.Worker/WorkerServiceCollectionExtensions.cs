@@ -5,6 +5,7 @@ using Kindling.Worker.Code;
 using Kindling.Worker.Environments;
 using Kindling.Worker.Logs;
 using Kindling.Worker.RuntimeApi;
+using Kindling.Worker.Runtimes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -49,6 +50,7 @@ public static class WorkerServiceCollectionExtensions
             return new BubblewrapLauncher(sandboxOptions, provider.GetRequiredService<ILogger<BubblewrapLauncher>>());
         });
         services.TryAddSingleton<CodeCache>();
+        services.TryAddSingleton<RuntimeMirror>();
         services.TryAddSingleton<FunctionLogs>();
         services.TryAddSingleton(_ => new FunctionLogReader(options));
         services.TryAddSingleton<RuntimeApiTransport>();

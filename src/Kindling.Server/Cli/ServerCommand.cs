@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Kindling.Server.Configuration;
 using Kindling.Server.Hosting;
+using Kindling.Worker.Runtimes;
 
 namespace Kindling.Server.Cli;
 
@@ -15,10 +16,12 @@ internal static class ServerCommand
         var accountId = new Option<string>("--account-id") { Description = "Account id the server presents [default: 000000000000]" };
         var accessKeyId = new Option<string>("--access-key-id") { Description = "Root access key id [default: generated on first start]" };
         var secret = new Option<string>("--secret-access-key") { Description = "Root secret access key [default: generated on first start]" };
+        var runtimesDir = new Option<string>("--runtimes-dir") { Description = "Where the runtime interface clients are [default: runtimes/ beside the executable]" };
+        var runtimes = new Option<string>("--runtimes") { Description = "Interpreters for managed runtimes, e.g. python3.12=/opt/python3.12/bin/python3.12,nodejs22.x=/opt/node22/bin/node [default: discovered]" };
         var config = new Option<string>("--config") { Description = "JSON file of settings keyed by option name [default: ~/.config/kindling/config.json]" };
         var command = new Command("server", "Start Kindling (API, control plane and worker) in this process.")
         {
-            listen, dataDir, region, accountId, accessKeyId, secret, config,
+            listen, dataDir, region, accountId, accessKeyId, secret, runtimesDir, runtimes, config,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -30,6 +33,8 @@ internal static class ServerCommand
                 ["account-id"] = parse.GetValue(accountId),
                 ["access-key-id"] = parse.GetValue(accessKeyId),
                 ["secret-access-key"] = parse.GetValue(secret),
+                ["runtimes-dir"] = parse.GetValue(runtimesDir),
+                ["runtimes"] = parse.GetValue(runtimes),
             };
             var configPath = DataDirectory.ConfigPath(parse.GetValue(config));
             SettingSources sources;
@@ -43,8 +48,21 @@ internal static class ServerCommand
                 return 2;
             }
 
+            IReadOnlyDictionary<string, string> interpreters;
+            try
+            {
+                interpreters = RuntimeRegistryOptions.ParseInterpreters(sources.Get("runtimes"));
+            }
+            catch (FormatException ex)
+            {
+                await Console.Error.WriteLineAsync("kindling: " + ex.Message);
+                return 2;
+            }
+
             var options = new ServerOptions
             {
+                RuntimesDirectory = sources.Get("runtimes-dir") is { } directory ? Path.GetFullPath(DataDirectory.ExpandHome(directory)) : null,
+                Interpreters = interpreters,
                 Listen = sources.Get("listen") ?? "127.0.0.1:9000",
                 DataDirectory = Path.GetFullPath(DataDirectory.ExpandHome(sources.Get("data-dir") ?? DataDirectory.Default)),
                 Region = sources.Get("region") ?? "us-east-1",

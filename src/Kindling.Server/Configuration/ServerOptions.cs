@@ -9,4 +9,8 @@ internal sealed record ServerOptions
     public required string AccountId { get; init; }
     public string? AccessKeyId { get; init; }
     public string? SecretAccessKey { get; init; }
+    /// <summary>Where the runtime interface clients are (one directory per family); null: beside the executable.</summary>
+    public string? RuntimesDirectory { get; init; }
+    /// <summary>Interpreters named by the operator, by Lambda runtime identifier.</summary>
+    public IReadOnlyDictionary<string, string> Interpreters { get; init; } = new Dictionary<string, string>();
 }

@@ -3,7 +3,6 @@ using System.Net;
 using Kindling.Api;
 using Kindling.Functions;
 using Kindling.Functions.Arns;
-using Kindling.Functions.Runtimes;
 using Kindling.Functions.Services;
 using Kindling.Invocation;
 using Kindling.Invocation.Workers;
@@ -48,16 +47,23 @@ internal static class ServerHost
             }
         });
 
+        var runtimes = await HostRuntimes.DiscoverAsync(options);
+        foreach (var problem in runtimes.Problems)
+        {
+            await Console.Error.WriteLineAsync("kindling: warning: " + problem);
+        }
+
         var baseUrl = $"http://{options.Listen}";
         builder.Services.AddKindlingStorage(options.DataDirectory);
         builder.Services.AddKindlingFunctions(
             new AccountContext(options.Region, options.AccountId),
             new AccountLimits(),
             new FunctionUrlOptions($"http://{{0}}.lambda-url.{options.Region}.localhost:{port}/"),
-            new RuntimeCatalog(RuntimeCatalog.Custom));
+            HostRuntimes.Catalog(runtimes));
         builder.Services.AddLambdaApi(options.Region, baseUrl, [rootKey]);
         builder.Services.AddKindlingInvokeFrontend();
         builder.Services.AddKindlingWorkerManager(new WorkerManagerOptions());
+        builder.Services.AddSingleton(runtimes);
         builder.Services.AddKindlingWorker(new WorkerOptions
         {
             DataDirectory = options.DataDirectory,
@@ -70,7 +76,7 @@ internal static class ServerHost
         await app.StartAsync(cancellationToken);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? baseUrl;
-        StartupBanner.Print(address, options, rootKey, generated, credentialsPath, started.Elapsed);
+        StartupBanner.Print(address, options, rootKey, generated, credentialsPath, HostRuntimes.Catalog(runtimes).Available, started.Elapsed);
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }

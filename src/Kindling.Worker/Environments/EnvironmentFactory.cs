@@ -3,6 +3,7 @@ using Kindling.Sandbox;
 using Kindling.Worker.Code;
 using Kindling.Worker.Logs;
 using Kindling.Worker.RuntimeApi;
+using Kindling.Worker.Runtimes;
 using Microsoft.Extensions.Logging;
 
 namespace Kindling.Worker.Environments;
@@ -25,6 +26,8 @@ internal sealed class EnvironmentFactory : IEnvironmentFactory
     private readonly TimeProvider _time;
     private readonly ILogger<ExecutionEnvironment> _logger;
     private readonly IExecutionRoleCredentials? _credentials;
+    private readonly RuntimeRegistry _runtimes;
+    private readonly RuntimeMirror _mirror;
 
     /// <summary>
     /// How long an environment's role credentials stay valid: beyond any environment's maximum lifetime, so a
@@ -34,8 +37,11 @@ internal sealed class EnvironmentFactory : IEnvironmentFactory
 
     public EnvironmentFactory(
         WorkerOptions options, CodeCache code, FunctionLogs logs, ISandboxLauncher launcher, RuntimeApiTransport transport,
-        TimeProvider time, ILogger<ExecutionEnvironment> logger, IExecutionRoleCredentials? credentials = null)
+        RuntimeMirror mirror, TimeProvider time, ILogger<ExecutionEnvironment> logger, IExecutionRoleCredentials? credentials = null,
+        RuntimeRegistry? runtimes = null)
     {
+        _runtimes = runtimes ?? RuntimeRegistry.Empty;
+        _mirror = mirror;
         _credentials = credentials;
         _options = options;
         _code = code;
@@ -54,13 +60,17 @@ internal sealed class EnvironmentFactory : IEnvironmentFactory
         var (taskDirectory, optDirectory) = await UnpackAsync(function, cancellationToken);
         var id = Guid.NewGuid().ToString("N");
         var streamName = LogStreamName.Create(_time.GetUtcNow(), function.Version, id);
+        var (command, failure, launch, runtimeDirectory, extraPaths) = await ResolveCommandAsync(function, taskDirectory, optDirectory);
         var spec = new SandboxSpec
         {
             Id = "k-" + id,
-            Command = ["/var/task/bootstrap"],
-            Environment = EnvironmentVariables.Build(function, initializationType, streamName, _credentials?.Issue(function, CredentialLifetime)),
+            Command = command ?? ["/var/task/bootstrap"],
+            Environment = EnvironmentVariables.Build(
+                function, initializationType, streamName, _credentials?.Issue(function, CredentialLifetime), launch?.Environment),
             TaskDirectory = taskDirectory,
             OptDirectory = optDirectory,
+            RuntimeDirectory = runtimeDirectory,
+            ExtraReadOnlyPaths = extraPaths,
             MemoryLimitBytes = function.MemorySizeMb * 1024L * 1024L,
             CpuCount = function.MemorySizeMb / MegabytesPerCpu,
             TmpSizeBytes = function.EphemeralStorageMb * 1024L * 1024L,
@@ -70,7 +80,6 @@ internal sealed class EnvironmentFactory : IEnvironmentFactory
         var environment = new ExecutionEnvironment(id, function, spec, log, _options, _launcher, _transport, _time, _logger);
         try
         {
-            var (command, failure) = BootstrapLocator.Find(taskDirectory, optDirectory);
             await environment.InitializeAsync(command, failure, cancellationToken);
             return environment;
         }
@@ -79,6 +88,42 @@ internal sealed class EnvironmentFactory : IEnvironmentFactory
             await environment.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// <c>provided</c> runtimes run their bootstrap; managed ones the runtime interface client of their family with
+    /// the host's interpreter. A runtime this host no longer has (its settings changed since the function was
+    /// created) fails every invoke, as a missing bootstrap does.
+    /// </summary>
+    private async Task<(IReadOnlyList<string>? Command, EnvironmentFailure? Failure, RuntimeLaunch? Launch, string? RuntimeDirectory, IReadOnlyList<string> ExtraPaths)>
+        ResolveCommandAsync(FunctionSpec function, string taskDirectory, string? optDirectory)
+    {
+        if (function.Runtime.StartsWith("provided", StringComparison.Ordinal))
+        {
+            var (bootstrap, missing) = BootstrapLocator.Find(taskDirectory, optDirectory);
+            return (bootstrap, missing, null, null, []);
+        }
+
+        if (!_runtimes.TryGet(function.Runtime, out var runtime))
+        {
+            var available = _runtimes.Runtimes.Count == 0 ? "none" : string.Join(", ", _runtimes.Runtimes.Select(r => r.Identifier));
+            return (null, EnvironmentFailure.FromPlatform(
+                BootstrapLocator.InvalidEntrypoint,
+                $"The runtime {function.Runtime} is not installed on this host (managed runtimes here: {available})."), null, null, []);
+        }
+
+        string directory;
+        try
+        {
+            directory = await _mirror.GetAsync(runtime);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new EnvironmentLaunchException($"The runtime client of {runtime.Identifier} could not be prepared: {exception.Message}", exception);
+        }
+
+        var launch = RuntimeLaunch.Create(runtime, function.MemorySizeMb);
+        return (launch.Command, null, launch, directory, runtime.ExtraReadOnlyPaths);
     }
 
     private async Task<(string Task, string? Opt)> UnpackAsync(FunctionSpec function, CancellationToken cancellationToken)

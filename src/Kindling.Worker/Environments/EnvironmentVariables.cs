@@ -8,12 +8,20 @@ internal static class EnvironmentVariables
 {
     public const string RuntimeApiAddress = "127.0.0.1:9001";
 
+    private static readonly Dictionary<string, string> s_none = [];
+
     /// <remarks>
     /// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN carry the execution role's temporary
     /// credentials when the worker has an issuer for them.
     /// </remarks>
+    /// <param name="function">The function version.</param>
+    /// <param name="initializationType">on-demand or provisioned-concurrency.</param>
+    /// <param name="logStreamName">AWS_LAMBDA_LOG_STREAM_NAME.</param>
+    /// <param name="credentials">The execution role's temporary credentials, if issued.</param>
+    /// <param name="runtimeVariables">A managed runtime's own variables (its manifest's), below the function's.</param>
     public static Dictionary<string, string> Build(
-        FunctionSpec function, InitializationType initializationType, string logStreamName, RoleCredentials? credentials = null)
+        FunctionSpec function, InitializationType initializationType, string logStreamName, RoleCredentials? credentials = null,
+        IReadOnlyDictionary<string, string>? runtimeVariables = null)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -57,6 +65,11 @@ internal static class EnvironmentVariables
         {
             variables["AWS_LAMBDA_LOG_FORMAT"] = "JSON";
             variables["AWS_LAMBDA_LOG_LEVEL"] = (function.ApplicationLogLevel ?? "INFO").ToUpperInvariant();
+        }
+
+        foreach (var (name, value) in runtimeVariables ?? s_none)
+        {
+            variables[name] = value;
         }
 
         foreach (var (name, value) in function.Variables)
