@@ -276,7 +276,6 @@ class RuntimeConformance:
         name = self.function(self.IMPORT_ERROR_HANDLER)
         resp, document, request_id = self.call(name)
         self.assert_function_error(resp, document, self.IMPORT_ERROR_TYPE, request_id)
-        self.check_error_document(document, request_id)
 
     def test_Conformance_HandlerNotFound_ReportedAtInvoke(self):
         resp, document, request_id = self.call(self.function(self.HANDLER_NOT_FOUND_HANDLER))
