@@ -70,4 +70,17 @@ public sealed class EnvironmentVariablesTests
         Assert.False(variables.ContainsKey("AWS_ACCESS_KEY_ID"));
         Assert.False(variables.ContainsKey("AWS_SESSION_TOKEN"));
     }
+
+    [Fact]
+    public void Build_RuntimeVariables_AddedBelowTheFunctions()
+    {
+        var function = s_function with { Variables = new Dictionary<string, string> { ["NODE_OPTIONS"] = "--user" } };
+
+        var variables = EnvironmentVariables.Build(
+            function, InitializationType.OnDemand, "s", null,
+            new Dictionary<string, string> { ["NODE_OPTIONS"] = "--runtime", ["NODE_PATH"] = "/opt/nodejs/node_modules" });
+
+        Assert.Equal("--user", variables["NODE_OPTIONS"]);
+        Assert.Equal("/opt/nodejs/node_modules", variables["NODE_PATH"]);
+    }
 }
