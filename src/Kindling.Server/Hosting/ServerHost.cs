@@ -25,6 +25,8 @@ internal static class ServerHost
     public static async Task<int> RunAsync(ServerOptions options, CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
+        // Discovery runs the interpreters' --version: overlap it with the rest of the start-up.
+        var discovery = Task.Run(() => HostRuntimes.DiscoverAsync(options), cancellationToken);
         Directory.CreateDirectory(options.DataDirectory);
         var (rootKey, generated, credentialsPath) = RootCredentials.Resolve(options);
         ServerOptionsValidator.TryParseListen(options.Listen, out var host, out var port);
@@ -47,7 +49,7 @@ internal static class ServerHost
             }
         });
 
-        var runtimes = await HostRuntimes.DiscoverAsync(options);
+        var runtimes = await discovery;
         foreach (var problem in runtimes.Problems)
         {
             await Console.Error.WriteLineAsync("kindling: warning: " + problem);
