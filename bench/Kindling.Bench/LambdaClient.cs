@@ -33,11 +33,11 @@ internal sealed class LambdaClient(string endpoint)
         return text;
     }
 
-    public Task CreateFunctionAsync(string name, byte[] zip, int memory, string handler, CancellationToken cancellationToken) =>
+    public Task CreateFunctionAsync(string name, byte[] zip, int memory, string handler, CancellationToken cancellationToken, string runtime = "provided.al2023") =>
         SendAsync(HttpMethod.Post, "/2015-03-31/functions", JsonSerializer.SerializeToUtf8Bytes(new
         {
             FunctionName = name,
-            Runtime = "provided.al2023",
+            Runtime = runtime,
             Handler = handler,
             Role = "arn:aws:iam::000000000000:role/bench",
             MemorySize = memory,
@@ -71,6 +71,27 @@ internal sealed class LambdaClient(string endpoint)
         }
 
         throw new TimeoutException($"{name} did not become Active/Successful");
+    }
+
+    /// <summary>Invokes with <c>LogType: Tail</c>; returns the decoded log tail.</summary>
+    public async Task<string> InvokeWithLogAsync(string name, byte[] payload, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{endpoint}/2015-03-31/functions/{name}/invocations")
+        {
+            Content = new ByteArrayContent(payload),
+        };
+        request.Headers.Add("X-Amz-Log-Type", "Tail");
+        _signer.Sign(request, payload);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK || response.Headers.Contains("X-Amz-Function-Error"))
+        {
+            throw new InvalidOperationException($"invoke {name}: {(int)response.StatusCode} {text}");
+        }
+
+        return response.Headers.TryGetValues("X-Amz-Log-Result", out var values)
+            ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(values.First()))
+            : string.Empty;
     }
 
     public Task<string> InvokeAsync(string name, byte[] payload, CancellationToken cancellationToken) =>
