@@ -124,7 +124,8 @@ def sha256_b64(data: bytes) -> str:
 
 
 class KindlingServer:
-    def __init__(self) -> None:
+    def __init__(self, extra_args: tuple[str, ...] = ()) -> None:
+        self.extra_args = list(extra_args)
         self.binary = server_bin()
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
@@ -149,6 +150,7 @@ class KindlingServer:
             "--secret-access-key", self.secret_access_key,
             "--region", REGION,
             "--account-id", ACCOUNT,
+            *self.extra_args,
         ]
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
