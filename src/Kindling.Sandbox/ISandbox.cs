@@ -37,6 +37,17 @@ public interface ISandbox : IAsyncDisposable
     /// <summary>Peak of <see cref="MemoryUsageBytes"/> since launch (Lambda's "Max Memory Used").</summary>
     long MaxMemoryUsageBytes { get; }
 
+    /// <summary>How many processes of the sandbox the kernel killed for lack of memory so far.</summary>
+    long OomKillCount { get; }
+
+    /// <summary>
+    /// Opens a TCP connection to <c>127.0.0.1:<paramref name="port"/></c> inside the sandbox's network namespace
+    /// (a listener a process of the sandbox opened, e.g. an extension's telemetry endpoint at
+    /// <c>sandbox.localdomain</c>). The socket is created in the namespace on the launcher's thread; connecting
+    /// and using it happen from any thread. The caller owns the socket.
+    /// </summary>
+    ValueTask<Socket> ConnectAsync(int port, CancellationToken cancellationToken);
+
     /// <summary>Stops every process of the sandbox; returns once all are frozen.</summary>
     ValueTask FreezeAsync(CancellationToken cancellationToken);
 

@@ -46,4 +46,10 @@ internal static partial class WorkerLog
 
     [LoggerMessage(3122, LogLevel.Warning, "The sandboxes' host user may not be able to reach {Directory}: an ancestor directory is not searchable by others.")]
     public static partial void DirectoryNotSearchable(ILogger logger, string directory);
+
+    [LoggerMessage(3123, LogLevel.Debug, "Environment {EnvironmentId}: telemetry delivery to {ExtensionName} failed; {Count} events dropped.")]
+    public static partial void TelemetryDeliveryFailed(ILogger logger, string environmentId, string extensionName, int count, Exception exception);
+
+    [LoggerMessage(3124, LogLevel.Information, "Environment {EnvironmentId} of {FunctionName}: extension failure {ErrorType}; the environment is not reusable.")]
+    public static partial void ExtensionFailed(ILogger logger, string environmentId, string functionName, string errorType);
 }

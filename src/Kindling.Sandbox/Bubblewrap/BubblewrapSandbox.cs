@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Kindling.Sandbox.Cgroups;
@@ -22,6 +23,7 @@ internal sealed class BubblewrapSandbox : ISandbox
     private readonly ITmpVolume _volume;
     private readonly ILogger _logger;
     private readonly Action<BubblewrapSandbox>? _onDisposed;
+    private readonly Func<int, Task<Socket>>? _createClient;
     private readonly Lock _reapLock = new();
     private bool _reaped;
     private long _finalMaxMemory;
@@ -29,8 +31,10 @@ internal sealed class BubblewrapSandbox : ISandbox
 
     public BubblewrapSandbox(
         string id, int bubblewrapPid, int pid, Socket listener, Stream output, TextReader status,
-        ICgroup cgroup, ITmpVolume volume, ILogger logger, Action<BubblewrapSandbox>? onDisposed = null)
+        ICgroup cgroup, ITmpVolume volume, ILogger logger, Action<BubblewrapSandbox>? onDisposed = null,
+        Func<int, Task<Socket>>? createClient = null)
     {
+        _createClient = createClient;
         Id = id;
         _bubblewrapPid = bubblewrapPid;
         Pid = pid;
@@ -72,6 +76,41 @@ internal sealed class BubblewrapSandbox : ISandbox
     public long MaxMemoryUsageBytes => Volatile.Read(ref _disposed) == 0 && !Exited.IsCompleted
         ? Cgroup.MaxMemoryUsageBytes
         : Interlocked.Read(ref _finalMaxMemory);
+
+    /// <inheritdoc />
+    public long OomKillCount
+    {
+        get
+        {
+            try
+            {
+                return Volatile.Read(ref _disposed) == 0 ? Cgroup.OomKillCount : 0;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Socket> ConnectAsync(int port, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var socket = _createClient is null
+            ? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+            : await _createClient(Pid);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     /// <inheritdoc />
     public ValueTask FreezeAsync(CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ namespace Kindling.Sandbox.Bubblewrap;
 
 /// <summary>
 /// The /etc files written for sandboxes rather than taken from the host: the sandbox user's passwd and group
-/// entries (tools that look up the current user fail without one), <c>localhost</c> in hosts, and an
+/// entries (tools that look up the current user fail without one), <c>localhost</c> and Lambda's <c>sandbox.localdomain</c> (the extensions' listeners) in hosts, and an
 /// nsswitch.conf that consults it first. Written once into the state directory, world-readable (bubblewrap
 /// opens bind sources as the unprivileged host user).
 /// </summary>
@@ -22,7 +22,7 @@ internal sealed class SandboxEtc
             $"root:x:0:0:root:/root:/sbin/nologin\n{user}:x:{uid}:{gid}::/tmp:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n"));
         Add(directory, "group", string.Create(CultureInfo.InvariantCulture,
             $"root:x:0:\n{user}:x:{gid}:\nnogroup:x:65534:\n"));
-        Add(directory, "hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+        Add(directory, "hosts", "127.0.0.1\tlocalhost sandbox.localdomain sandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n");
         Add(directory, "nsswitch.conf", "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n");
     }
 

@@ -23,6 +23,21 @@ internal static class NamespaceListener
     public static Socket Create(int pid, IPEndPoint endPoint)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
+        return CreateIn(pid, () => CreateHere(endPoint));
+    }
+
+    /// <summary>
+    /// An unconnected TCP socket of the network namespace of <paramref name="pid"/>, to connect to a listener of
+    /// the sandbox from any thread (the namespace is fixed at creation).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// The thread could not return to its own namespace; it must not be used again.
+    /// </exception>
+    public static Socket CreateClient(int pid)
+        => CreateIn(pid, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true });
+
+    private static Socket CreateIn(int pid, Func<Socket> create)
+    {
         // thread-self, not self: /proc/self/ns/net is the main thread's namespace.
         var own = Descriptors.Open("/proc/thread-self/ns/net", Libc.OReadOnly);
         var target = -1;
@@ -37,7 +52,7 @@ internal static class NamespaceListener
             Socket socket;
             try
             {
-                socket = CreateHere(endPoint);
+                socket = create();
             }
             catch
             {

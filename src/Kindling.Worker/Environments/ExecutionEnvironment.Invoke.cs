@@ -1,7 +1,9 @@
 using System.Globalization;
 using Kindling.Invocation.Environments;
+using Kindling.Worker.Extensions;
 using Kindling.Worker.Logs;
 using Kindling.Worker.RuntimeApi;
+using Kindling.Worker.Telemetry;
 
 namespace Kindling.Worker.Environments;
 
@@ -30,6 +32,8 @@ internal sealed partial class ExecutionEnvironment
 
         try
         {
+            // The previous invocation's extensions may still be at work (a hand-off skips the freeze that waits).
+            await _afterInvoke;
             var started = _time.GetTimestamp();
             var timeout = TimeSpan.FromSeconds(Function.TimeoutSeconds);
             var deadline = _time.GetUtcNow().ToUnixTimeMilliseconds() + (long)timeout.TotalMilliseconds;
@@ -39,6 +43,7 @@ internal sealed partial class ExecutionEnvironment
             }
 
             _log.WriteLine(PlatformLines.Start(request.RequestId, Function.Version));
+            _extensionsDone = null;
             var initDurationMs = _pendingInitDurationMs;
             _pendingInitDurationMs = null;
             Completion completion;
@@ -63,14 +68,25 @@ internal sealed partial class ExecutionEnvironment
                 WorkerLog.EnvironmentBroken(_logger, Id, Function.FunctionName, request.RequestId, completion.ErrorType ?? "error");
             }
 
-            var durationMs = completion.Status == "timeout" ? timeout.TotalMilliseconds : _time.GetElapsedTime(started).TotalMilliseconds;
-            var maxMemoryUsedMb = PlatformLines.Megabytes(_runtime?.MaxMemoryUsageBytes ?? 0);
-            _log.WriteLine(PlatformLines.End(request.RequestId));
-            _log.WriteLine(
-                PlatformLines.Report(
-                    request.RequestId, durationMs, Function.MemorySizeMb, maxMemoryUsedMb, initDurationMs, completion.Status,
-                    completion.Status == "error" ? completion.ErrorType : null),
-                flush: true);
+            if (!completion.Breaks && _extensionsDone is { IsCompleted: false } extensionsDone)
+            {
+                // As in Lambda, the response goes back now; the invocation (END, REPORT, reuse) ends when every
+                // extension registered for INVOKE has called next again, within the same deadline.
+                var runtimeMs = _time.GetElapsedTime(started).TotalMilliseconds;
+                _afterInvoke = FinishAfterExtensionsAsync(extensionsDone, request.RequestId, started, timeout, initDurationMs, completion);
+                return new InvocationResult
+                {
+                    Payload = completion.Payload,
+                    FunctionError = completion.ErrorType is null ? null : FunctionError,
+                    ErrorType = completion.ErrorType,
+                    LogTail = request.TailLog ? _log.EndTail() : null,
+                    DurationMs = runtimeMs,
+                    InitDurationMs = initDurationMs,
+                    MaxMemoryUsedMb = PlatformLines.Megabytes(_runtime?.MaxMemoryUsageBytes ?? 0),
+                };
+            }
+
+            var (durationMs, maxMemoryUsedMb) = End(request.RequestId, started, timeout, initDurationMs, completion.Status, completion.ErrorType);
             return new InvocationResult
             {
                 Payload = completion.Payload,
@@ -103,14 +119,94 @@ internal sealed partial class ExecutionEnvironment
         }
     }
 
+    /// <summary>END and REPORT (and telemetry's platform.report); the REPORT's duration and memory.</summary>
+    private (double DurationMs, long MaxMemoryUsedMb) End(
+        string requestId, long started, TimeSpan timeout, double? initDurationMs, string? status, string? errorType)
+    {
+        var durationMs = status == "timeout" ? timeout.TotalMilliseconds : _time.GetElapsedTime(started).TotalMilliseconds;
+        var maxMemoryUsedMb = PlatformLines.Megabytes(_runtime?.MaxMemoryUsageBytes ?? 0);
+        _log.WriteLine(PlatformLines.End(requestId));
+        _log.WriteLine(
+            PlatformLines.Report(
+                requestId, durationMs, Function.MemorySizeMb, maxMemoryUsedMb, initDurationMs, status, status == "error" ? errorType : null),
+            flush: true);
+        if (_runtime?.Telemetry is { Active: true } telemetry)
+        {
+            var now = _time.GetUtcNow();
+            var billed = PlatformLines.BilledMilliseconds(durationMs);
+            var reportStatus = status ?? (errorType is null ? "success" : "error");
+            telemetry.Publish(TelemetryRecords.End(now, requestId));
+            telemetry.Publish(TelemetryRecords.Report(
+                now, TelemetryApi.Telemetry, requestId, reportStatus, errorType, durationMs, billed, Function.MemorySizeMb, maxMemoryUsedMb, initDurationMs));
+            telemetry.Publish(TelemetryRecords.Report(
+                now, TelemetryApi.Logs, requestId, reportStatus, errorType, durationMs, billed, Function.MemorySizeMb, maxMemoryUsedMb, initDurationMs));
+        }
+
+        return (durationMs, maxMemoryUsedMb);
+    }
+
+    /// <summary>The post-runtime part of an invocation: the extensions' work, bounded by the deadline.</summary>
+    private async Task FinishAfterExtensionsAsync(
+        Task extensionsDone, string requestId, long started, TimeSpan timeout, double? initDurationMs, Completion completion)
+    {
+        var status = completion.Status;
+        var errorType = completion.ErrorType;
+        try
+        {
+            await extensionsDone.WaitAsync(Remaining(started, timeout), _time);
+        }
+        catch (TimeoutException)
+        {
+            _broken = true;
+            _shutdownReason = "timeout";
+            status = "timeout";
+            errorType = TimedOutType;
+            _log.WriteLine(PlatformLines.TimedOut(_time.GetUtcNow(), requestId, Function.TimeoutSeconds));
+            WorkerLog.EnvironmentBroken(_logger, Id, Function.FunctionName, requestId, TimedOutType);
+        }
+
+        if (_runtime?.Session.Extensions.Failed is { IsCompleted: true } failed)
+        {
+            _broken = true;
+            _shutdownReason ??= "failure";
+            WorkerLog.ExtensionFailed(_logger, Id, Function.FunctionName, failed.Result.ErrorType);
+        }
+
+        End(requestId, started, timeout, initDurationMs, status, errorType);
+    }
+
     private async Task<Completion> RunAsync(
         RuntimeInstance runtime, InvocationRequest request, long deadline, long started, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var invocation = new PendingInvocation(request, deadline);
+        var extensions = runtime.Session.Extensions;
+        var telemetry = runtime.Telemetry;
+        if (telemetry.Active)
+        {
+            var now = _time.GetUtcNow();
+            telemetry.Publish(TelemetryRecords.Start(now, TelemetryApi.Telemetry, request.RequestId, Function.Version, request.TraceId));
+            telemetry.Publish(TelemetryRecords.Start(now, TelemetryApi.Logs, request.RequestId, Function.Version, request.TraceId));
+        }
+
+        var hasExtensions = extensions.Any;
+        if (hasExtensions)
+        {
+            _extensionsDone = extensions.DispatchInvoke(ExtensionHost.InvokeBody(deadline, request.RequestId, request.InvokedFunctionArn, request.TraceId));
+        }
+
         runtime.Session.Enqueue(invocation);
         RuntimeOutcome outcome;
         try
         {
+            if (hasExtensions)
+            {
+                await Task.WhenAny(invocation.Outcome, extensions.Failed).WaitAsync(Remaining(started, timeout), _time, cancellationToken);
+                if (extensions.Failed.IsCompleted)
+                {
+                    invocation.TryComplete(RuntimeOutcome.ExtensionFailed(await extensions.Failed));
+                }
+            }
+
             outcome = await invocation.Outcome.WaitAsync(Remaining(started, timeout), _time, cancellationToken);
         }
         catch (TimeoutException)
@@ -123,6 +219,22 @@ internal sealed partial class ExecutionEnvironment
             runtime.Session.Finish(invocation);
         }
 
+        if (telemetry.Active)
+        {
+            var (status, type) = outcome.Kind switch
+            {
+                RuntimeOutcomeKind.Response => ("success", null),
+                RuntimeOutcomeKind.Error => ("error", outcome.ErrorType),
+                RuntimeOutcomeKind.ResponseTooLarge => ("failure", TooLargeType),
+                RuntimeOutcomeKind.TimedOut => ("timeout", null),
+                RuntimeOutcomeKind.ExtensionFailed => ("failure", outcome.ErrorType),
+                _ => ("failure", ExitReasons.ErrorType(outcome.Exit!)),
+            };
+            var elapsed = _time.GetElapsedTime(started);
+            telemetry.Publish(TelemetryRecords.RuntimeDone(
+                _time.GetUtcNow(), request.RequestId, status, type, elapsed.TotalMilliseconds, outcome.Payload.Length, _time.GetUtcNow() - elapsed));
+        }
+
         switch (outcome.Kind)
         {
             case RuntimeOutcomeKind.Response:
@@ -133,9 +245,22 @@ internal sealed partial class ExecutionEnvironment
                 return new Completion(ErrorDocuments.MessageThenType(TooLargeMessage, TooLargeType), TooLargeType, null, Breaks: false);
             case RuntimeOutcomeKind.TimedOut:
                 return await TimedOutAsync(runtime, request.RequestId);
+            case RuntimeOutcomeKind.ExtensionFailed:
+                var failure = outcome.Extension!;
+                _shutdownReason = "failure";
+                await runtime.KillRuntimeAsync();
+                WorkerLog.ExtensionFailed(_logger, Id, Function.FunctionName, failure.ErrorType);
+                var failureMessage = string.Concat("RequestId: ", request.RequestId, " Error: ", failure.Reason);
+                return new Completion(ErrorDocuments.TypeThenMessage(failure.ErrorType, failureMessage), failure.ErrorType, "error", Breaks: true);
             default:
                 var exit = outcome.Exit!;
-                await runtime.DrainOutputAsync(s_outputDrainLimit, _time);
+                _shutdownReason = "failure";
+                if (!runtime.HasExternalExtensions)
+                {
+                    // With extensions the output stays open (they live on): their lines keep coming.
+                    await runtime.DrainOutputAsync(s_outputDrainLimit, _time);
+                }
+
                 var errorType = ExitReasons.ErrorType(exit);
                 var message = string.Concat("RequestId: ", request.RequestId, " Error: ", ExitReasons.Reason(exit));
                 _log.WriteLine(message);
@@ -149,11 +274,11 @@ internal sealed partial class ExecutionEnvironment
         string requestId, long started, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var initStarted = _time.GetTimestamp();
-        var runtime = await LaunchRuntimeAsync(_command!, cancellationToken);
+        var runtime = await LaunchRuntimeAsync(_command!, "invoke", cancellationToken);
         RuntimeOutcome outcome;
         try
         {
-            outcome = await runtime.Session.Initialized.WaitAsync(Remaining(started, timeout), _time, cancellationToken);
+            outcome = await WaitInitAsync(runtime, Remaining(started, timeout), cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -173,8 +298,18 @@ internal sealed partial class ExecutionEnvironment
 
     private async Task<Completion> TimedOutAsync(RuntimeInstance runtime, string requestId)
     {
-        await runtime.KillAsync();
-        await runtime.DrainOutputAsync(s_outputDrainLimit, _time);
+        _shutdownReason = "timeout";
+        if (runtime.HasExternalExtensions)
+        {
+            // The extensions live on until the Shutdown phase, for their SHUTDOWN event (reason timeout).
+            await runtime.KillRuntimeAsync();
+        }
+        else
+        {
+            await runtime.KillAsync();
+            await runtime.DrainOutputAsync(s_outputDrainLimit, _time);
+        }
+
         _log.WriteLine(PlatformLines.TimedOut(_time.GetUtcNow(), requestId, Function.TimeoutSeconds));
         var message = string.Create(CultureInfo.InvariantCulture, $"RequestId: {requestId} Error: Task timed out after {Function.TimeoutSeconds:F2} seconds");
         return new Completion(ErrorDocuments.TypeThenMessage(TimedOutType, message), TimedOutType, "timeout", Breaks: true);

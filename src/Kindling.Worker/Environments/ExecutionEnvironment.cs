@@ -1,7 +1,9 @@
 using Kindling.Invocation.Environments;
 using Kindling.Sandbox;
+using Kindling.Worker.Extensions;
 using Kindling.Worker.Logs;
 using Kindling.Worker.RuntimeApi;
+using Kindling.Worker.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Kindling.Worker.Environments;
@@ -16,6 +18,9 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
     /// <summary>How long to wait for the output of a runtime that ended to reach the log before END.</summary>
     private static readonly TimeSpan s_outputDrainLimit = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a freeze waits for buffered telemetry to reach the extensions (the rest goes after the thaw).</summary>
+    private static readonly TimeSpan s_telemetryFlushLimit = TimeSpan.FromMilliseconds(500);
+
     private readonly WorkerOptions _options;
     private readonly ISandboxLauncher _launcher;
     private readonly RuntimeApiTransport _transport;
@@ -27,6 +32,10 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
     private IReadOnlyList<string>? _command;
     private EnvironmentFailure? _failure;
     private double? _pendingInitDurationMs;
+    private IReadOnlyList<string> _extensions = [];
+    private string? _shutdownReason;
+    private Task _afterInvoke = Task.CompletedTask;
+    private Task? _extensionsDone;
     private int _launches;
     private int _busy;
     private volatile bool _broken;
@@ -78,17 +87,28 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
             return;
         }
 
+        _extensions = ExtensionFiles.Find(_spec.OptDirectory);
+        if (_extensions.Count > ExtensionFiles.Limit)
+        {
+            Fail(
+                EnvironmentFailure.FromPlatform(ExtensionFailure.TooManyExtensions, $"Extension limit ({ExtensionFiles.Limit}) reached: /opt/extensions holds {_extensions.Count}"),
+                _time.GetElapsedTime(started).TotalMilliseconds, "init");
+            return;
+        }
+
         _command = command;
-        var runtime = await LaunchRuntimeAsync(command!, cancellationToken);
+        var runtime = await LaunchRuntimeAsync(command!, "init", cancellationToken);
         RuntimeOutcome outcome;
         try
         {
-            outcome = await runtime.Session.Initialized.WaitAsync(_options.InitTimeout, _time, cancellationToken);
+            outcome = await WaitInitAsync(runtime, _options.InitTimeout, cancellationToken);
         }
         catch (TimeoutException)
         {
             // Lambda retries a timed-out Init at the first invoke, in a fresh runtime, under the function's timeout.
-            _log.WriteLine(PlatformLines.InitReport(_time.GetElapsedTime(started).TotalMilliseconds, "init", "timeout", null), flush: true);
+            var initMs = _time.GetElapsedTime(started).TotalMilliseconds;
+            _log.WriteLine(PlatformLines.InitReport(initMs, "init", "timeout", null), flush: true);
+            runtime.Telemetry.Publish(TelemetryRecords.InitReport(_time.GetUtcNow(), InitializationType, "init", "timeout", null, initMs));
             _runtime = null;
             await runtime.DisposeAsync();
             WorkerLog.InitTimedOut(_logger, Id, Function.FunctionName);
@@ -98,11 +118,60 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
         await CompleteInitAsync(runtime, outcome, started, "init");
     }
 
+    /// <summary>AWS_LAMBDA_INITIALIZATION_TYPE (telemetry's initializationType).</summary>
+    private string InitializationType => _spec.Environment.GetValueOrDefault("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+
+    /// <summary>
+    /// Init ends when the runtime has called <c>next</c> (or failed) and, with extensions, when every extension
+    /// has called <c>next</c> too; an extension failure ends it at once. Throws <see cref="TimeoutException"/>.
+    /// </summary>
+    private async Task<RuntimeOutcome> WaitInitAsync(RuntimeInstance runtime, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var extensions = runtime.Session.Extensions;
+        var initialized = runtime.Session.Initialized;
+        if (!extensions.HasExternal)
+        {
+            var outcome = await initialized.WaitAsync(limit, _time, cancellationToken);
+            if (outcome.Kind != RuntimeOutcomeKind.Ready || !extensions.Any)
+            {
+                return outcome;
+            }
+        }
+
+        var started = _time.GetTimestamp();
+        if (await Task.WhenAny(initialized, extensions.Failed).WaitAsync(limit, _time, cancellationToken) == extensions.Failed)
+        {
+            return RuntimeOutcome.ExtensionFailed(await extensions.Failed);
+        }
+
+        var runtimeOutcome = await initialized;
+        if (runtimeOutcome.Kind != RuntimeOutcomeKind.Ready)
+        {
+            return runtimeOutcome;
+        }
+
+        var remaining = limit - _time.GetElapsedTime(started);
+        var ready = await Task.WhenAny(extensions.Ready, extensions.Failed).WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time, cancellationToken);
+        return ready == extensions.Failed ? RuntimeOutcome.ExtensionFailed(await extensions.Failed) : runtimeOutcome;
+    }
+
     /// <inheritdoc />
+    /// <remarks>
+    /// Waits first for the extensions to finish the last invocation (its END and REPORT), then delivers the
+    /// telemetry buffered so far: a frozen extension could not take it. Throws if the extensions ran past the
+    /// invocation's deadline (the environment is then not reusable).
+    /// </remarks>
     public async ValueTask FreezeAsync(CancellationToken cancellationToken)
     {
+        await _afterInvoke;
+        if (_broken)
+        {
+            throw new InvalidOperationException($"Environment {Id} cannot be reused: {_shutdownReason ?? "failure"}.");
+        }
+
         if (_runtime is { } runtime && !runtime.Exited.IsCompleted)
         {
+            await runtime.Telemetry.FlushAsync(s_telemetryFlushLimit);
             await runtime.FreezeAsync(cancellationToken);
         }
     }
@@ -117,7 +186,12 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
     }
 
     /// <inheritdoc />
-    /// <remarks>No extensions yet: SIGTERM to the runtime, SIGKILL after <see cref="WorkerOptions.ShutdownTimeout"/>.</remarks>
+    /// <remarks>
+    /// SIGTERM to the runtime, SIGKILL after <see cref="WorkerOptions.ShutdownTimeout"/>. With external
+    /// extensions, those registered for SHUTDOWN get it first (reason <c>timeout</c> or <c>failure</c> when an
+    /// invocation ended the environment that way), and everything is killed once the runtime has exited and they
+    /// have all called <c>next</c> or exited, or when the budget runs out.
+    /// </remarks>
     public async ValueTask ShutdownAsync(string reason, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _shutDown, 1) != 0)
@@ -125,9 +199,26 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
             return;
         }
 
+        reason = _shutdownReason ?? reason;
+        try
+        {
+            await _afterInvoke.WaitAsync(_options.ShutdownTimeout, _time, CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+        }
+
         if (_runtime is { } runtime)
         {
-            await runtime.TerminateAsync(_options.ShutdownTimeout, _time);
+            Task? done = null;
+            if (runtime.HasExternalExtensions && !runtime.Exited.IsCompleted)
+            {
+                var deadline = _time.GetUtcNow().ToUnixTimeMilliseconds() + (long)_options.ShutdownTimeout.TotalMilliseconds;
+                var extensionsDone = runtime.Session.Extensions.DispatchShutdown(ExtensionHost.ShutdownBody(deadline, reason));
+                done = Task.WhenAll(extensionsDone, runtime.Session.RuntimeExited);
+            }
+
+            await runtime.TerminateAsync(_options.ShutdownTimeout, _time, done);
         }
 
         WorkerLog.ShutDown(_logger, Id, reason);
@@ -154,29 +245,57 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
         }
     }
 
-    private async Task<RuntimeInstance> LaunchRuntimeAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
+    private async Task<RuntimeInstance> LaunchRuntimeAsync(IReadOnlyList<string> command, string phase, CancellationToken cancellationToken)
     {
         var launch = ++_launches;
         var spec = _spec with
         {
             Id = launch == 1 ? "k-" + Id : string.Concat("k-", Id, "-", launch.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            Command = command,
+            Command = _extensions.Count > 0 ? ExtensionLauncher.Wrap(command) : command,
         };
-        var runtime = await RuntimeInstance.LaunchAsync(_launcher, spec, new RuntimeSession(Id, _time), _transport, _log, _logger, cancellationToken);
+        var initStart = _time.GetUtcNow();
+        var session = new RuntimeSession(Id, _time) { Function = Function, Extensions = new ExtensionHost(_extensions) };
+        session.Extensions.OnRegistered = extension =>
+            session.Telemetry?.Publish(TelemetryRecords.Extension(_time.GetUtcNow(), extension.Name, "Ready", extension.Events));
+        var runtime = await RuntimeInstance.LaunchAsync(_launcher, spec, session, _transport, _log, _time, _logger, cancellationToken);
         _runtime = runtime;
+        var version = PlatformLines.RuntimeVersion(Function.Runtime);
+        runtime.Telemetry.Publish(TelemetryRecords.InitStart(
+            initStart, InitializationType, phase, version, PlatformLines.RuntimeVersionArn(version, Function.Region), Function.FunctionName, Function.Version));
         return runtime;
     }
 
     /// <summary>Records how Init ended; false if it failed.</summary>
     private async ValueTask<bool> CompleteInitAsync(RuntimeInstance runtime, RuntimeOutcome outcome, long started, string phase)
     {
-        var initMs = _time.GetElapsedTime(started, runtime.Session.InitEndedTimestamp).TotalMilliseconds;
+        var extensions = runtime.Session.Extensions;
+        extensions.EndInit();
+        var ended = extensions.Any || outcome.Kind == RuntimeOutcomeKind.ExtensionFailed ? _time.GetTimestamp() : runtime.Session.InitEndedTimestamp;
+        var initMs = _time.GetElapsedTime(started, ended).TotalMilliseconds;
+        var now = _time.GetUtcNow();
+        var status = outcome.Kind == RuntimeOutcomeKind.Ready ? "success" : outcome.Kind == RuntimeOutcomeKind.Error ? "error" : "failure";
+        var errorType = outcome.Kind switch
+        {
+            RuntimeOutcomeKind.Ready => null,
+            RuntimeOutcomeKind.Exited => ExitReasons.ErrorType(outcome.Exit!),
+            _ => outcome.ErrorType,
+        };
+        runtime.Telemetry.Publish(TelemetryRecords.InitRuntimeDone(now, InitializationType, phase, status, errorType));
+        runtime.Telemetry.Publish(TelemetryRecords.InitReport(now, InitializationType, phase, status, errorType, initMs));
+        runtime.Telemetry.EndInit();
         switch (outcome.Kind)
         {
             case RuntimeOutcomeKind.Ready:
                 _pendingInitDurationMs = initMs;
                 WorkerLog.Initialized(_logger, Id, Function.FunctionName, initMs);
                 return true;
+            case RuntimeOutcomeKind.ExtensionFailed:
+                var failure = outcome.Extension!;
+                await runtime.KillAsync();
+                await runtime.DrainOutputAsync(s_outputDrainLimit, _time);
+                WorkerLog.ExtensionFailed(_logger, Id, Function.FunctionName, failure.ErrorType);
+                Fail(EnvironmentFailure.FromPlatform(failure.ErrorType, failure.Reason), initMs, phase);
+                return false;
             case RuntimeOutcomeKind.Error:
                 // The runtime reported its own failure and normally exits (logging on its way out); Lambda does not
                 // keep it running either way.

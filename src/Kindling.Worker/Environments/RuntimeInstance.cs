@@ -5,6 +5,7 @@ using Kindling.Sandbox;
 using Kindling.Worker.Interop;
 using Kindling.Worker.Logs;
 using Kindling.Worker.RuntimeApi;
+using Kindling.Worker.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Kindling.Worker.Environments;
@@ -24,17 +25,32 @@ internal sealed class RuntimeInstance : IAsyncDisposable
     private readonly Task _exitWatch;
     private int _disposed;
 
-    private RuntimeInstance(ISandbox sandbox, RuntimeSession session, RuntimeApiTransport transport, LogStreamWriter log, ILogger logger)
+    private RuntimeInstance(
+        ISandbox sandbox, RuntimeSession session, RuntimeApiTransport transport, LogStreamWriter log, TimeProvider time, ILogger logger)
     {
         _sandbox = sandbox;
         _logger = logger;
         Session = session;
+        Telemetry = new TelemetryHub(
+            sandbox.ConnectAsync, time, logger, session.EnvironmentId,
+            string.Equals(session.Function?.LogFormat, "JSON", StringComparison.OrdinalIgnoreCase));
+        session.Telemetry = Telemetry;
+        var oomKillsAtStart = sandbox.OomKillCount;
+        session.RuntimeExitMapper = status => new SandboxExit(
+            status, status is > 128 and <= 128 + 64 ? status - 128 : null, status == 128 + 9 && sandbox.OomKillCount > oomKillsAtStart);
+        log.Observer = Telemetry.PublishLine;
         _registration = transport.Register(sandbox.RuntimeApiListener, session);
         OutputCompleted = PumpOutputAsync(sandbox.Output, log);
         _exitWatch = WatchExitAsync();
     }
 
     public RuntimeSession Session { get; }
+
+    /// <summary>The Telemetry and Logs APIs' subscribers of this launch.</summary>
+    public TelemetryHub Telemetry { get; }
+
+    /// <summary>Whether the runtime runs under the extensions launcher (external extensions).</summary>
+    public bool HasExternalExtensions => Session.Extensions.HasExternal;
 
     public Task<SandboxExit> Exited => _sandbox.Exited;
 
@@ -46,7 +62,7 @@ internal sealed class RuntimeInstance : IAsyncDisposable
 
     public static async Task<RuntimeInstance> LaunchAsync(
         ISandboxLauncher launcher, SandboxSpec spec, RuntimeSession session, RuntimeApiTransport transport, LogStreamWriter log,
-        ILogger logger, CancellationToken cancellationToken)
+        TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         ISandbox sandbox;
         try
@@ -59,7 +75,7 @@ internal sealed class RuntimeInstance : IAsyncDisposable
             throw new EnvironmentLaunchException($"The sandbox of environment {session.EnvironmentId} could not be started: {exception.Message}", exception);
         }
 
-        return new RuntimeInstance(sandbox, session, transport, log, logger);
+        return new RuntimeInstance(sandbox, session, transport, log, time, logger);
     }
 
     public ValueTask FreezeAsync(CancellationToken cancellationToken) => _sandbox.FreezeAsync(cancellationToken);
@@ -68,8 +84,30 @@ internal sealed class RuntimeInstance : IAsyncDisposable
 
     public ValueTask KillAsync() => _sandbox.KillAsync();
 
-    /// <summary>SIGTERM to the runtime, SIGKILL to everything once <paramref name="grace"/> has passed.</summary>
-    public async ValueTask TerminateAsync(TimeSpan grace, TimeProvider time)
+    /// <summary>
+    /// Kills the runtime process alone (its extensions live on to get their SHUTDOWN event): the extensions
+    /// launcher kills its child on SIGUSR1. Without extensions, kills the sandbox.
+    /// </summary>
+    public async ValueTask KillRuntimeAsync()
+    {
+        if (!HasExternalExtensions)
+        {
+            await KillAsync();
+            return;
+        }
+
+        await _sandbox.ThawAsync(CancellationToken.None);
+        foreach (var pid in RuntimeProcessIds())
+        {
+            _ = Libc.kill(pid, Libc.SigUsr1);
+        }
+    }
+
+    /// <summary>
+    /// SIGTERM to the runtime, SIGKILL to everything once <paramref name="grace"/> has passed, or once
+    /// <paramref name="done"/> completes (the runtime and the extensions that take SHUTDOWN are finished).
+    /// </summary>
+    public async ValueTask TerminateAsync(TimeSpan grace, TimeProvider time, Task? done = null)
     {
         if (Exited.IsCompleted)
         {
@@ -85,7 +123,11 @@ internal sealed class RuntimeInstance : IAsyncDisposable
 
         try
         {
-            await Exited.WaitAsync(grace, time);
+            await (done is null ? (Task)Exited : Task.WhenAny(Exited, done)).WaitAsync(grace, time);
+            if (!Exited.IsCompleted)
+            {
+                await _sandbox.KillAsync();
+            }
         }
         catch (TimeoutException)
         {
@@ -114,9 +156,11 @@ internal sealed class RuntimeInstance : IAsyncDisposable
         }
 
         // The runtime dies before its parked next is released: it must not log a reset connection on its way out.
+        await Telemetry.DisposeAsync();
         await _registration.DisposeAsync();
         await _sandbox.DisposeAsync();
         Session.Close();
+        Session.Extensions.Close();
         await OutputCompleted;
         await _exitWatch;
     }

@@ -42,6 +42,12 @@ internal sealed class LogStreamWriter : IDisposable
         });
     }
 
+    /// <summary>
+    /// Sees every output line (called under the writer's lock: keep it short). Lines that start with the
+    /// extensions launcher's mark are an extension's: the mark is removed.
+    /// </summary>
+    public LogLineObserver? Observer { get; set; }
+
     /// <summary>The stream's name (AWS_LAMBDA_LOG_STREAM_NAME).</summary>
     public string StreamName { get; }
 
@@ -85,12 +91,12 @@ internal sealed class LogStreamWriter : IDisposable
                 if (_partialLength > 0)
                 {
                     AppendPartial(data[..end]);
-                    WriteEvent(_partial.AsSpan(0, _partialLength));
+                    WriteOutputEvent(_partial.AsSpan(0, _partialLength));
                     _partialLength = 0;
                 }
                 else
                 {
-                    WriteEvent(data[..end]);
+                    WriteOutputEvent(data[..end]);
                 }
 
                 data = data[(end + 1)..];
@@ -107,7 +113,7 @@ internal sealed class LogStreamWriter : IDisposable
         {
             if (_partialLength > 0)
             {
-                WriteEvent(_partial.AsSpan(0, _partialLength));
+                WriteOutputEvent(_partial.AsSpan(0, _partialLength));
                 _partialLength = 0;
             }
 
@@ -169,7 +175,7 @@ internal sealed class LogStreamWriter : IDisposable
             var take = MaxEventBytes - _partialLength;
             EnsurePartialCapacity(MaxEventBytes);
             data[..take].CopyTo(_partial.AsSpan(_partialLength));
-            WriteEvent(_partial.AsSpan(0, MaxEventBytes));
+            WriteOutputEvent(_partial.AsSpan(0, MaxEventBytes));
             _partialLength = 0;
             data = data[take..];
         }
@@ -185,6 +191,18 @@ internal sealed class LogStreamWriter : IDisposable
         {
             Array.Resize(ref _partial, Math.Min(MaxEventBytes, Math.Max(length, Math.Max(256, _partial.Length * 2))));
         }
+    }
+
+    private void WriteOutputEvent(ReadOnlySpan<byte> line)
+    {
+        var extension = !line.IsEmpty && line[0] == Extensions.ExtensionLauncher.LineMark;
+        if (extension)
+        {
+            line = line[1..];
+        }
+
+        Observer?.Invoke(line, extension);
+        WriteEvent(line);
     }
 
     private void WriteEvent(ReadOnlySpan<byte> line)

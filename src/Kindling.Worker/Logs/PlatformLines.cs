@@ -10,9 +10,12 @@ internal static class PlatformLines
     public static string InitStart(string runtime, string region)
     {
         var version = RuntimeVersion(runtime);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(version)));
-        return string.Create(CultureInfo.InvariantCulture, $"INIT_START Runtime Version: {version}\tRuntime Version ARN: arn:aws:lambda:{region}::runtime:{hash}");
+        return string.Concat("INIT_START Runtime Version: ", version, "\tRuntime Version ARN: ", RuntimeVersionArn(version, region));
     }
+
+    /// <summary>The runtime version's ARN (a hash of the version stands for Lambda's).</summary>
+    public static string RuntimeVersionArn(string version, string region)
+        => string.Concat("arn:aws:lambda:", region, "::runtime:", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(version))));
 
     public static string Start(string requestId, string version)
         => string.Concat("START RequestId: ", requestId, " Version: ", version);

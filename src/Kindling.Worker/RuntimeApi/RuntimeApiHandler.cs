@@ -67,7 +67,7 @@ internal sealed class RuntimeApiHandler
         var path = request.Path.Value.AsSpan();
         if (!path.StartsWith(RuntimePrefix, StringComparison.Ordinal))
         {
-            return WriteAsync(context, StatusCodes.Status404NotFound, RuntimeApiBodies.NotFound);
+            return ExtensionsApiHandler.TryRoute(context, session) ?? WriteAsync(context, StatusCodes.Status404NotFound, RuntimeApiBodies.NotFound);
         }
 
         var route = path[RuntimePrefix.Length..];

@@ -1,4 +1,5 @@
 using Kindling.Sandbox;
+using Kindling.Worker.Extensions;
 
 namespace Kindling.Worker.RuntimeApi;
 
@@ -35,4 +36,10 @@ internal sealed class RuntimeOutcome
     public static RuntimeOutcome TimedOut { get; } = new(RuntimeOutcomeKind.TimedOut, [], null, null);
 
     public static RuntimeOutcome Exited(SandboxExit exit) => new(RuntimeOutcomeKind.Exited, [], null, exit);
+
+    /// <summary>The extension failure (<see cref="RuntimeOutcomeKind.ExtensionFailed"/>).</summary>
+    public ExtensionFailure? Extension { get; private init; }
+
+    public static RuntimeOutcome ExtensionFailed(ExtensionFailure failure)
+        => new(RuntimeOutcomeKind.ExtensionFailed, [], failure.ErrorType, null) { Extension = failure };
 }

@@ -20,4 +20,7 @@ internal enum RuntimeOutcomeKind
 
     /// <summary>The deadline passed first.</summary>
     TimedOut,
+
+    /// <summary>An extension failed (init/error, exit/error, crash): the environment ends.</summary>
+    ExtensionFailed,
 }

@@ -1,4 +1,7 @@
+using Kindling.Invocation.Environments;
 using Kindling.Sandbox;
+using Kindling.Worker.Extensions;
+using Kindling.Worker.Telemetry;
 
 namespace Kindling.Worker.RuntimeApi;
 
@@ -18,6 +21,7 @@ internal sealed class RuntimeSession
     private PendingInvocation? _active;
     private TaskCompletionSource<PendingInvocation?>? _waiter;
     private RuntimeOutcome? _exited;
+    private readonly TaskCompletionSource _runtimeExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _closed;
 
     public RuntimeSession(string environmentId, TimeProvider time)
@@ -27,6 +31,21 @@ internal sealed class RuntimeSession
     }
 
     public string EnvironmentId { get; }
+
+    /// <summary>The function (the Extensions API's register answer names it).</summary>
+    public FunctionSpec? Function { get; init; }
+
+    /// <summary>The Extensions API's state for this runtime launch.</summary>
+    public ExtensionHost Extensions { get; init; } = new([]);
+
+    /// <summary>The Telemetry and Logs APIs' subscribers, once the runtime's sandbox is up.</summary>
+    public TelemetryHub? Telemetry { get; set; }
+
+    /// <summary>Turns the exit status the extensions launcher reports for the runtime into an exit.</summary>
+    public Func<int, SandboxExit>? RuntimeExitMapper { get; set; }
+
+    /// <summary>Completes when the runtime process has exited.</summary>
+    public Task RuntimeExited => _runtimeExited.Task;
 
     /// <summary>
     /// Completes when Init ends: <see cref="RuntimeOutcomeKind.Ready"/> at the first <c>next</c>,
@@ -93,6 +112,7 @@ internal sealed class RuntimeSession
             if (!_init.Task.IsCompleted)
             {
                 InitEndedTimestamp = _time.GetTimestamp();
+                Extensions.CloseRegistration();
                 _init.TrySetResult(RuntimeOutcome.Ready);
             }
 
@@ -158,7 +178,16 @@ internal sealed class RuntimeSession
             active = _active;
         }
 
+        _runtimeExited.TrySetResult();
         active?.TryComplete(outcome);
+    }
+
+    /// <summary>The extensions launcher reported the runtime's exit status (bash's: 128 + signal when killed).</summary>
+    public void ReportRuntimeExit(int status)
+    {
+        var exit = RuntimeExitMapper?.Invoke(status)
+            ?? new SandboxExit(status, status is > 128 and <= 128 + 64 ? status - 128 : null, false);
+        OnExited(exit);
     }
 
     /// <summary>The environment is ending: a parked <c>next</c> is released (its connection is dropped).</summary>
