@@ -219,6 +219,10 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
             }
 
             await runtime.TerminateAsync(_options.ShutdownTimeout, _time, done);
+            if (done is not null)
+            {
+                await runtime.DrainOutputAsync(s_outputDrainLimit, _time);
+            }
         }
 
         WorkerLog.ShutDown(_logger, Id, reason);

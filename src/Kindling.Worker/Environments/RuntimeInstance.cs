@@ -19,6 +19,12 @@ internal sealed class RuntimeInstance : IAsyncDisposable
 {
     private const int OutputBufferBytes = 16 * 1024;
 
+    /// <summary>SIGUSR1: the extensions launcher kills the runtime on it.</summary>
+    private const int SigUsr1 = 10;
+
+    /// <summary>How long a sandbox whose runtime and extensions are done may take to exit by itself.</summary>
+    private static readonly TimeSpan s_exitGrace = TimeSpan.FromMilliseconds(100);
+
     private readonly ISandbox _sandbox;
     private readonly RuntimeApiRegistration _registration;
     private readonly ILogger _logger;
@@ -99,7 +105,7 @@ internal sealed class RuntimeInstance : IAsyncDisposable
         await _sandbox.ThawAsync(CancellationToken.None);
         foreach (var pid in RuntimeProcessIds())
         {
-            _ = Libc.kill(pid, Libc.SigUsr1);
+            _ = Libc.kill(pid, SigUsr1);
         }
     }
 
@@ -123,10 +129,13 @@ internal sealed class RuntimeInstance : IAsyncDisposable
 
         try
         {
+            var started = time.GetTimestamp();
             await (done is null ? (Task)Exited : Task.WhenAny(Exited, done)).WaitAsync(grace, time);
             if (!Exited.IsCompleted)
             {
-                await _sandbox.KillAsync();
+                // Everyone that had to finish has: a short grace for their last output and exits, then SIGKILL.
+                var left = grace - time.GetElapsedTime(started);
+                await Exited.WaitAsync(left < s_exitGrace ? left : s_exitGrace, time);
             }
         }
         catch (TimeoutException)

@@ -30,7 +30,7 @@ internal static class ExtensionLauncher
         r=$!
         trap 'kill -TERM $r 2>/dev/null' TERM
         trap 'kill -KILL $r 2>/dev/null' USR1
-        while :; do wait $r; c=$?; kill -0 $r 2>/dev/null || break; done
+        while :; do wait $r 2>/dev/null; c=$?; kill -0 $r 2>/dev/null || break; done
         k "runtime-exited/$c"
         wait
         """;

@@ -6,7 +6,6 @@ namespace Kindling.Worker.Interop;
 internal static partial class Libc
 {
     public const int SigTerm = 15;
-    public const int SigUsr1 = 10;
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int kill(int pid, int signal);
