@@ -23,7 +23,7 @@ internal static class ExtensionLauncher
         t() { while IFS= read -r l || [ -n "$l" ]; do printf '\037%s\n' "$l"; done; }
         for e in /opt/extensions/*; do
           [ -f "$e" ] && [ -x "$e" ] || continue
-          ( "$e" > >(t) 2>&1; s=$?; k "extension-exited/${e##*/}/$s" ) &
+          ( "$e" > >(t) 2>&1; s=$?; wait $! 2>/dev/null; k "extension-exited/${e##*/}/$s" ) &
         done
         k extensions-launched
         "$@" &
