@@ -64,7 +64,8 @@ internal static class ServerHost
             HostRuntimes.Catalog(runtimes));
         builder.Services.AddLambdaApi(options.Region, baseUrl, [rootKey]);
         builder.Services.AddKindlingInvokeFrontend();
-        builder.Services.AddKindlingWorkerManager(new WorkerManagerOptions());
+        // Hosted services stop in reverse order: the worker's Runtime API server must outlive the manager's shutdown
+        // of the environments, so extensions get their SHUTDOWN (spindown) event when the server stops.
         builder.Services.AddSingleton(runtimes);
         builder.Services.AddKindlingWorker(new WorkerOptions
         {
@@ -72,6 +73,7 @@ internal static class ServerHost
             Region = options.Region,
             AccountId = options.AccountId,
         });
+        builder.Services.AddKindlingWorkerManager(new WorkerManagerOptions());
 
         await using var app = builder.Build();
         app.MapLambdaApi();
