@@ -199,17 +199,18 @@ class RuntimeApiClient:
                      {"Content-Type": content_type})
 
     def post_invocation_error(self, invoke_id, error_document, error_type, xray_fault):
-        headers = {"Content-Type": "application/json", _ERROR_TYPE_HEADER: _header_safe(error_type)}
+        headers = {"Content-Type": "application/json"}
+        _add_header(headers, _ERROR_TYPE_HEADER, error_type)
         if xray_fault and len(xray_fault) < _XRAY_CAUSE_LIMIT:
-            headers[_XRAY_CAUSE_HEADER] = _header_safe(xray_fault)
+            _add_header(headers, _XRAY_CAUSE_HEADER, xray_fault)
         self.request("POST", "%s/invocation/%s/error" % (_RUNTIME_PATH, invoke_id),
                      error_document.encode("utf-8"), headers)
 
     def post_init_error(self, error_document, error_type):
         endpoint = _RUNTIME_PATH + "/init/error"
-        status, _, body = self.request(
-            "POST", endpoint, error_document.encode("utf-8"),
-            {"Content-Type": "application/json", _ERROR_TYPE_HEADER: _header_safe(error_type)})
+        headers = {"Content-Type": "application/json"}
+        _add_header(headers, _ERROR_TYPE_HEADER, error_type)
+        status, _, body = self.request("POST", endpoint, error_document.encode("utf-8"), headers)
         if status != 202:
             raise RuntimeError("Request to Lambda Runtime '%s' endpoint failed. Reason: '%d'. Response body: '%s'"
                                % (endpoint, status, body.decode("utf-8", "replace")))
@@ -222,8 +223,11 @@ def _header_text(raw):
         return raw.decode("latin-1")
 
 
-def _header_safe(value):
-    return value.replace("\r", " ").replace("\n", " ")
+def _add_header(headers, name, value):
+    # Header values must be visible ASCII: anything else (a class named in another script, say) would get the
+    # request refused, and the invocation would never complete; the platform reads the type from the body then.
+    if value and value.isascii() and value.isprintable():
+        headers[name] = value
 
 
 # ------------------------------------------------------------------------------------------------ context
@@ -684,7 +688,7 @@ def handle_event_request(client, request_handler, headers, body):
         log_error(error_result)
         _flush_output()
         try:
-            xray_json = to_json(xray_fault)
+            xray_json = json.dumps(xray_fault)
         except Exception:
             xray_json = ""
         client.post_invocation_error(invoke_id, to_json(error_result), error_result["errorType"], xray_json)

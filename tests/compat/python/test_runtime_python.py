@@ -496,6 +496,16 @@ class BootstrapUnitTests(unittest.TestCase):
         self.assertEqual(cause["exceptions"][0]["message"], "handled failure")
         self.assertEqual(json.loads(body)["requestId"], "req-1")
 
+    def test_Invoke_NonAsciiErrorType_TypeInBodyOnly(self):
+        api, _ = self.start("extras.unicode_error")
+        path, headers, body = api.invoke(b"{}", "req-1")
+        self.assertEqual(path, "/2018-06-01/runtime/invocation/req-1/error")
+        self.assertNotIn("lambda-runtime-function-error-type", headers)
+        document = json.loads(body)
+        self.assertEqual((document["errorType"], document["errorMessage"]), ("ÉchecSpécial", "ünïcødé"))
+        cause = json.loads(headers["lambda-runtime-function-xray-error-cause"])
+        self.assertEqual(cause["exceptions"][0]["message"], "ünïcødé")
+
     def test_Invoke_OtherContentType_EventIsBytes(self):
         api, _ = self.start("extras.event_type")
         _, _, body = api.invoke(b"plain", "req-1", **{"Content-Type": "text/plain"})

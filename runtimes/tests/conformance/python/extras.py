@@ -69,3 +69,11 @@ def exits(event, context):
 
 def event_type(event, context):
     return {"type": type(event).__name__}
+
+
+class ÉchecSpécial(Exception):
+    pass
+
+
+def unicode_error(event, context):
+    raise ÉchecSpécial("ünïcødé")
