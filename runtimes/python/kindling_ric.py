@@ -548,7 +548,7 @@ def _configure_logging(logging):
 
 
 class _LoggingImportHook(object):
-    """Configures ``logging`` when something first imports it (it costs ~5 ms; many functions never use it).
+    """Configures ``logging`` when something first imports it (~6 ms of imports; many functions never use it).
 
     The module comes from the interpreter's own path, as on AWS where the runtime imports it before the function's
     directory joins sys.path."""

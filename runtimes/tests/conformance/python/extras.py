@@ -42,6 +42,7 @@ def json_logging(event, context):
         logger.exception("caught failure")
     logging.getLogger().setLevel(logging.DEBUG)
     logger.debug("debug after setLevel")
+    print("json_logging done")
     return {"logged": True}
 
 
