@@ -349,7 +349,7 @@ RUNTIME_MANIFEST = os.path.join(REPO_ROOT, "runtimes", "python", "runtime.json")
 class FakeRuntimeApi:
     """Serves queued events on ``next``; records every post (path, headers, body) and the client's ports."""
 
-    def __init__(self) -> None:
+    def __init__(self, close_after_post: bool = False) -> None:
         self.events: queue.Queue = queue.Queue()
         self.posts: queue.Queue = queue.Queue()
         self.ports: set[int] = set()
@@ -387,6 +387,8 @@ class FakeRuntimeApi:
                     self.wfile.write(reply)
                 except OSError:
                     self.close_connection = True
+                if close_after_post:
+                    self.close_connection = True  # as an idle keep-alive connection closed by the server
                 api.posts.put((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
 
         class Server(http.server.ThreadingHTTPServer):
@@ -415,8 +417,9 @@ class FakeRuntimeApi:
 class BootstrapUnitTests(unittest.TestCase):
     maxDiff = None
 
-    def start(self, handler: str, task_root: str = HANDLERS, **env: str) -> tuple[FakeRuntimeApi, subprocess.Popen]:
-        api = FakeRuntimeApi()
+    def start(self, handler: str, task_root: str = HANDLERS, close_after_post: bool = False,
+              **env: str) -> tuple[FakeRuntimeApi, subprocess.Popen]:
+        api = FakeRuntimeApi(close_after_post)
         self.addCleanup(api.close)
         with open(RUNTIME_MANIFEST) as f:
             command = [INTERPRETER if part == "{interpreter}" else part for part in json.load(f)["command"]]
@@ -502,6 +505,12 @@ class BootstrapUnitTests(unittest.TestCase):
         self.assertEqual((second["awsRequestId"], second["traceId"]), ("req-2", None))
         self.assertTrue(0 < first["remainingTimeMs"] <= 5000, first)
         self.assertEqual(len(api.ports), 1, api.ports)
+
+    def test_Invoke_ConnectionClosedByServer_Reconnects(self):
+        api, _ = self.start("app.counter", close_after_post=True)
+        results = [json.loads(api.invoke(b"{}", f"req-{i}")[2]) for i in range(3)]
+        self.assertEqual(results, [{"count": 1, "initCount": 1}, {"count": 2, "initCount": 1},
+                                   {"count": 3, "initCount": 1}])
 
     def test_Invoke_HandlerError_ErrorTypeHeaderAndXrayCause(self):
         api, _ = self.start("app.error")
