@@ -28,6 +28,12 @@ public interface ISandbox : IAsyncDisposable
     /// </summary>
     Stream Output { get; }
 
+    /// <summary>
+    /// Bytes the sandbox's processes have written to <see cref="Output"/> so far, read or not: a reader that has
+    /// consumed this many has everything written before the call.
+    /// </summary>
+    long OutputBytesWritten { get; }
+
     /// <summary>Completes when the command has exited (or was killed); never faults.</summary>
     Task<SandboxExit> Exited { get; }
 

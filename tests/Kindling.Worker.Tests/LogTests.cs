@@ -54,6 +54,24 @@ public sealed partial class LogTests(WorkerFixture worker)
     }
 
     [Fact]
+    public async Task Invoke_LinesWrittenJustBeforeTheResponse_AllBeforeEnd()
+    {
+        var function = worker.Function(await worker.StoreBootstrapAsync("burst.py")) with { MemorySizeMb = 1024 };
+        await using var environment = await worker.CreateAsync(function);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var request = WorkerFixture.Request("{}", function, tail: true);
+            var result = await WorkerFixture.InvokeAsync(environment, request);
+
+            var lines = result.LogTail!.Split('\n');
+            var end = Array.IndexOf(lines, $"END RequestId: {request.RequestId}");
+            Assert.True(end > 0, result.LogTail);
+            Assert.Equal("line 3000 of a burst written right before the response", lines[end - 1]);
+        }
+    }
+
+    [Fact]
     public async Task Invoke_TailNotRequested_ReturnsNoTail()
     {
         var function = worker.Function(await worker.StoreBootstrapAsync("echo.sh"));

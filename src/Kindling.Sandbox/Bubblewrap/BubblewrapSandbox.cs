@@ -61,6 +61,9 @@ internal sealed class BubblewrapSandbox : ISandbox
     public Stream Output => _output.Reader;
 
     /// <inheritdoc />
+    public long OutputBytesWritten => _output.WrittenBytes;
+
+    /// <inheritdoc />
     public Task<SandboxExit> Exited { get; }
 
     /// <summary>The sandbox's control groups.</summary>

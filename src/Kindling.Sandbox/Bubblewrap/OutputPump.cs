@@ -1,4 +1,6 @@
 using System.IO.Pipelines;
+using PipeStream = System.IO.Pipes.PipeStream;
+using Kindling.Sandbox.Interop;
 
 namespace Kindling.Sandbox.Bubblewrap;
 
@@ -17,8 +19,12 @@ internal sealed class OutputPump : IAsyncDisposable
     private readonly Pipe _pipe = new(new PipeOptions(
         pauseWriterThreshold: PauseBytes, resumeWriterThreshold: PauseBytes / 2, useSynchronizationContext: false));
 
+    /// <summary>ioctl request: bytes unread in a pipe.</summary>
+    private const ulong Fionread = 0x541B;
+
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pumping;
+    private long _pumped;
 
     public OutputPump(Stream source)
     {
@@ -31,6 +37,26 @@ internal sealed class OutputPump : IAsyncDisposable
     public Stream Reader { get; }
 
     /// <summary>
+    /// Bytes written to the output so far: those moved to <see cref="Reader"/> plus those still unread in the kernel
+    /// pipe. A reader that has consumed this many has everything written before the call.
+    /// </summary>
+    public long WrittenBytes
+    {
+        get
+        {
+            while (true)
+            {
+                var before = Interlocked.Read(ref _pumped);
+                var pending = PendingKernelBytes();
+                if (Interlocked.Read(ref _pumped) == before)
+                {
+                    return before + pending;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Call once the sandbox's processes are gone: waits for the end of the pipe (unless nobody reads and the
     /// pump is held back), then closes it. Unread output stays readable.
     /// </summary>
@@ -41,6 +67,33 @@ internal sealed class OutputPump : IAsyncDisposable
         await _pumping;
         await _source.DisposeAsync();
         _stop.Dispose();
+    }
+
+    private unsafe long PendingKernelBytes()
+    {
+        if (_source is not PipeStream { SafePipeHandle: { IsClosed: false } handle })
+        {
+            return 0;
+        }
+
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            int pending;
+            return Libc.ioctl((int)handle.DangerousGetHandle(), Fionread, (nint)(&pending)) == 0 ? pending : 0;
+        }
+        catch (ObjectDisposedException)
+        {
+            return 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
     }
 
     private async Task PumpAsync()
@@ -56,6 +109,7 @@ internal sealed class OutputPump : IAsyncDisposable
                 }
 
                 _pipe.Writer.Advance(read);
+                Interlocked.Add(ref _pumped, read);
                 var flushed = await _pipe.Writer.FlushAsync();
                 if (flushed.IsCanceled || flushed.IsCompleted)
                 {

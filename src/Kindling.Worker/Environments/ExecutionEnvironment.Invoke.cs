@@ -235,6 +235,11 @@ internal sealed partial class ExecutionEnvironment
                 _time.GetUtcNow(), request.RequestId, status, type, elapsed.TotalMilliseconds, outcome.Payload.Length, _time.GetUtcNow() - elapsed));
         }
 
+        if (outcome.Kind is RuntimeOutcomeKind.Response or RuntimeOutcomeKind.Error or RuntimeOutcomeKind.ResponseTooLarge)
+        {
+            await runtime.FlushOutputAsync(s_outputFlushLimit, _time);
+        }
+
         switch (outcome.Kind)
         {
             case RuntimeOutcomeKind.Response:

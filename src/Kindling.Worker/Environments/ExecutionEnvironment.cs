@@ -18,6 +18,9 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
     /// <summary>How long to wait for the output of a runtime that ended to reach the log before END.</summary>
     private static readonly TimeSpan s_outputDrainLimit = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long an answered invocation waits for the lines its runtime wrote before answering to reach the log.</summary>
+    private static readonly TimeSpan s_outputFlushLimit = TimeSpan.FromMilliseconds(200);
+
     /// <summary>How long a freeze waits for buffered telemetry to reach the extensions (the rest goes after the thaw).</summary>
     private static readonly TimeSpan s_telemetryFlushLimit = TimeSpan.FromMilliseconds(500);
 

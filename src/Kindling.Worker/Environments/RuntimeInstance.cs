@@ -29,6 +29,8 @@ internal sealed class RuntimeInstance : IAsyncDisposable
     private readonly RuntimeApiRegistration _registration;
     private readonly ILogger _logger;
     private readonly Task _exitWatch;
+    private long _loggedBytes;
+    private TaskCompletionSource _logged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
     private RuntimeInstance(
@@ -144,6 +146,44 @@ internal sealed class RuntimeInstance : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits (at most <paramref name="limit"/>) until everything the sandbox wrote so far is in the log: a runtime
+    /// writes its lines, then posts its response; the lines belong before END. Nothing to wait for in the usual case.
+    /// </summary>
+    public async ValueTask FlushOutputAsync(TimeSpan limit, TimeProvider time)
+    {
+        var target = _sandbox.OutputBytesWritten;
+        if (Interlocked.Read(ref _loggedBytes) >= target)
+        {
+            return;
+        }
+
+        var deadline = time.GetTimestamp() + (long)(limit.TotalSeconds * time.TimestampFrequency);
+        while (Interlocked.Read(ref _loggedBytes) < target && !OutputCompleted.IsCompleted)
+        {
+            var remaining = TimeSpan.FromSeconds((deadline - time.GetTimestamp()) / (double)time.TimestampFrequency);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            var progress = Volatile.Read(ref _logged).Task;
+            if (Interlocked.Read(ref _loggedBytes) >= target)
+            {
+                return;
+            }
+
+            try
+            {
+                await progress.WaitAsync(remaining, time);
+            }
+            catch (TimeoutException)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Waits (at most <paramref name="limit"/>) for the output of a runtime that has ended to be logged.</summary>
     public async ValueTask DrainOutputAsync(TimeSpan limit, TimeProvider time)
     {
@@ -217,6 +257,8 @@ internal sealed class RuntimeInstance : IAsyncDisposable
             while ((read = await output.ReadAsync(buffer)) > 0)
             {
                 log.WriteOutput(buffer.AsSpan(0, read));
+                Interlocked.Add(ref _loggedBytes, read);
+                Interlocked.Exchange(ref _logged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
         }
         catch (Exception exception) when (exception is IOException or ObjectDisposedException)
