@@ -47,6 +47,8 @@ class RuntimeConformance:
     IMPORT_ERROR_TYPE = "Runtime.ImportModuleError"
     HANDLER_NOT_FOUND_HANDLER: str = "app.nope"
     HANDLER_NOT_FOUND_TYPE = "Runtime.HandlerNotFound"
+    # The level name a JSON record carries for a warning (Python's logging module says WARNING).
+    JSON_WARN_LEVEL = "WARN"
 
     # hooks ------------------------------------------------------------------------------------------------------
     @classmethod
@@ -260,7 +262,7 @@ class RuntimeConformance:
                     pass
         application = [r for r in records if r.get("requestId") == request_id and "message" in r]
         messages = {r["level"]: r["message"] for r in application}
-        self.assertEqual(messages.get("WARN"), "warn marker", records)
+        self.assertEqual(messages.get(self.JSON_WARN_LEVEL), "warn marker", records)
         self.assertEqual(messages.get("ERROR"), "error marker", records)
         self.assertNotIn("info marker", log)
         self.assertNotIn("debug marker", log)
