@@ -16,7 +16,7 @@ internal static class ServerCommand
         var accountId = new Option<string>("--account-id") { Description = "Account id the server presents [default: 000000000000]" };
         var accessKeyId = new Option<string>("--access-key-id") { Description = "Root access key id [default: generated on first start]" };
         var secret = new Option<string>("--secret-access-key") { Description = "Root secret access key [default: generated on first start]" };
-        var runtimesDir = new Option<string>("--runtimes-dir") { Description = "Where the runtime interface clients are [default: runtimes/ beside the executable]" };
+        var runtimesDir = new Option<string>("--runtimes-dir") { Description = "Where the runtime interface clients are [default: lambda-runtimes/ beside the executable]" };
         var runtimes = new Option<string>("--runtimes") { Description = "Interpreters for managed runtimes, e.g. python3.12=/opt/python3.12/bin/python3.12,nodejs22.x=/opt/node22/bin/node [default: discovered]" };
         var config = new Option<string>("--config") { Description = "JSON file of settings keyed by option name [default: ~/.config/kindling/config.json]" };
         var command = new Command("server", "Start Kindling (API, control plane and worker) in this process.")

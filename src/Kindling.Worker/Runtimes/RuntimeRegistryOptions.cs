@@ -5,9 +5,9 @@ public sealed record RuntimeRegistryOptions
 {
     /// <summary>
     /// The directory holding one subdirectory per runtime family (<c>python/</c>, <c>nodejs/</c>, <c>dotnet/</c>), each
-    /// with a <c>runtime.json</c>. Default: <c>runtimes/</c> beside the server's executable.
+    /// with a <c>runtime.json</c>. Default: <c>lambda-runtimes/</c> beside the server's executable.
     /// </summary>
-    public string RuntimesDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "runtimes");
+    public string RuntimesDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "lambda-runtimes");
 
     /// <summary>
     /// Interpreters named by the operator, by Lambda identifier (<c>python3.12</c> → <c>/opt/python3.12/bin/python3.12</c>,
