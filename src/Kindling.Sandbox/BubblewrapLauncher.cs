@@ -226,7 +226,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         var spec = launch.Spec;
         launch.Volume = await _volumes.CreateAsync(spec.Id, spec.TmpSizeBytes, cancellationToken);
         var limits = new CgroupLimits(
-            spec.MemoryLimitBytes + _volumes.MemoryLimitSurcharge(spec.TmpSizeBytes), spec.CpuCount, spec.PidsLimit);
+            spec.MemoryLimitBytes + _volumes.MemoryLimitSurcharge(spec.TmpSizeBytes), spec.InitialCpuCount ?? spec.CpuCount, spec.PidsLimit);
         launch.Cgroup = _cgroups.Create(spec.Id, limits);
         cancellationToken.ThrowIfCancellationRequested();
 

@@ -54,6 +54,9 @@ public interface ISandbox : IAsyncDisposable
     /// </summary>
     ValueTask<Socket> ConnectAsync(int port, CancellationToken cancellationToken);
 
+    /// <summary>Changes the sandbox's CPU share (in CPUs), e.g. from Init's to the function's.</summary>
+    void SetCpuLimit(double cpuCount);
+
     /// <summary>Stops every process of the sandbox; returns once all are frozen.</summary>
     ValueTask FreezeAsync(CancellationToken cancellationToken);
 

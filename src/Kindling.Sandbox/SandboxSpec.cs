@@ -51,6 +51,12 @@ public sealed record SandboxSpec
     public required double CpuCount { get; init; }
 
     /// <summary>
+    /// The CPU share the sandbox starts with, until <see cref="ISandbox.SetCpuLimit"/> (Lambda runs Init unthrottled
+    /// at small memory sizes); null starts at <see cref="CpuCount"/>.
+    /// </summary>
+    public double? InitialCpuCount { get; init; }
+
+    /// <summary>
     /// Whether the sandbox shares the worker's network (egress) instead of a private loopback-only network
     /// namespace. With it, <see cref="RuntimeApiPort"/> is bound on the worker's own loopback, so it must be
     /// unique among such sandboxes, and other local processes can reach it.

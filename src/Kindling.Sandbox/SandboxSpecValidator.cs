@@ -64,7 +64,8 @@ internal static class SandboxSpecValidator
         }
 
         if (spec.MemoryLimitBytes < 4L * 1024 * 1024 || spec.TmpSizeBytes < 1024 * 1024 || spec.PidsLimit < 2
-            || !double.IsFinite(spec.CpuCount) || spec.CpuCount <= 0 || spec.RuntimeApiPort is < 1 or > 65535)
+            || !double.IsFinite(spec.CpuCount) || spec.CpuCount <= 0
+            || (spec.InitialCpuCount is { } initial && (!double.IsFinite(initial) || initial <= 0)) || spec.RuntimeApiPort is < 1 or > 65535)
         {
             throw new ArgumentException(
                 "Limits out of range: memory ≥ 4 MiB, /tmp ≥ 1 MiB, pids ≥ 2, CPU count > 0, port 1–65535.", nameof(spec));

@@ -52,4 +52,7 @@ internal static partial class WorkerLog
 
     [LoggerMessage(3124, LogLevel.Information, "Environment {EnvironmentId} of {FunctionName}: extension failure {ErrorType}; the environment is not reusable.")]
     public static partial void ExtensionFailed(ILogger logger, string environmentId, string functionName, string errorType);
+
+    [LoggerMessage(3125, LogLevel.Warning, "Environment {EnvironmentId}: its CPU share could not be set after Init.")]
+    public static partial void CpuLimitFailed(ILogger logger, string environmentId, Exception exception);
 }

@@ -82,6 +82,43 @@ public sealed class LimitTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task SetCpuLimit_BoostedStart_QuotaFollows()
+    {
+        var spec = fixture.Shell("echo spinning; while :; do :; done") with { CpuCount = 0.25, InitialCpuCount = 1.5 };
+        await using var sandbox = await fixture.Launcher.LaunchAsync(spec, CancellationToken.None);
+        await SandboxAssert.ReadsLineAsync(sandbox, "spinning");
+        var cgroup = ((BubblewrapSandbox)sandbox).Cgroup;
+
+        Assert.Equal(150_000, Quota(cgroup));
+
+        sandbox.SetCpuLimit(0.25);
+
+        Assert.Equal(25_000, Quota(cgroup));
+        var startCpu = cgroup.CpuUsage;
+        var startWall = DateTime.UtcNow;
+        Assert.True(await SandboxAssert.EventuallyAsync(() => cgroup.CpuUsage - startCpu >= TimeSpan.FromMilliseconds(500)));
+        Assert.InRange((cgroup.CpuUsage - startCpu) / (DateTime.UtcNow - startWall), 0.15, 0.35);
+    }
+
+    private static long Quota(Kindling.Sandbox.Cgroups.ICgroup cgroup)
+    {
+        foreach (var directory in cgroup.Directories)
+        {
+            if (File.Exists(Path.Combine(directory, "cpu.cfs_quota_us")))
+            {
+                return long.Parse(File.ReadAllText(Path.Combine(directory, "cpu.cfs_quota_us")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (File.Exists(Path.Combine(directory, "cpu.max")))
+            {
+                return long.Parse(File.ReadAllText(Path.Combine(directory, "cpu.max")).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException("no CPU controller file");
+    }
+
+    [Fact]
     public async Task FreezeAsync_BusyLoop_StopsUsingCpuUntilThawed()
     {
         await using var sandbox = await fixture.Launcher.LaunchAsync(fixture.Shell("echo spinning; while :; do :; done"), CancellationToken.None);

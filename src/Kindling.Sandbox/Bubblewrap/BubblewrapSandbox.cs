@@ -116,6 +116,18 @@ internal sealed class BubblewrapSandbox : ISandbox
     }
 
     /// <inheritdoc />
+    public void SetCpuLimit(double cpuCount)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!double.IsFinite(cpuCount) || cpuCount <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(cpuCount), cpuCount, "A CPU share must be positive.");
+        }
+
+        Cgroup.SetCpuLimit(cpuCount);
+    }
+
+    /// <inheritdoc />
     public ValueTask FreezeAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -45,6 +45,10 @@ internal sealed class CgroupV1Group : ICgroup
     public TimeSpan CpuUsage => TimeSpan.FromTicks(CgroupFiles.ReadInt64(CpuAccountingDirectory, "cpuacct.usage") / 100);
 
     /// <inheritdoc />
+    public void SetCpuLimit(double cpuCount) =>
+        CgroupFiles.Write(CpuDirectory, "cpu.cfs_quota_us", new CgroupLimits(0, cpuCount, 0).CpuQuotaMicroseconds);
+
+    /// <inheritdoc />
     public void AddProcess(int pid)
     {
         foreach (var directory in Directories)

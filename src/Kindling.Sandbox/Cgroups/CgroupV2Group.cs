@@ -45,6 +45,12 @@ internal sealed class CgroupV2Group : ICgroup
     public TimeSpan CpuUsage => TimeSpan.FromMicroseconds(CgroupFiles.ReadKeyed(Directory, "cpu.stat", "usage_usec"));
 
     /// <inheritdoc />
+    public void SetCpuLimit(double cpuCount) =>
+        CgroupFiles.Write(Directory, "cpu.max", string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"{new CgroupLimits(0, cpuCount, 0).CpuQuotaMicroseconds} {CgroupLimits.CpuPeriodMicroseconds}"));
+
+    /// <inheritdoc />
     public void AddProcess(int pid) => CgroupFiles.Write(Directory, "cgroup.procs", pid);
 
     /// <inheritdoc />

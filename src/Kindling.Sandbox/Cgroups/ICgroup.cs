@@ -18,6 +18,9 @@ internal interface ICgroup
     /// <summary>CPU time consumed by the group's tasks.</summary>
     TimeSpan CpuUsage { get; }
 
+    /// <summary>Sets the CPU quota (in CPUs, as <see cref="CgroupLimits.CpuCount"/>) of a running group.</summary>
+    void SetCpuLimit(double cpuCount);
+
     /// <summary>Moves process <paramref name="pid"/> (and its future children) into every group.</summary>
     void AddProcess(int pid);
 

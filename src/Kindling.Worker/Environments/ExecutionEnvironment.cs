@@ -275,6 +275,8 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
     /// <summary>Records how Init ended; false if it failed.</summary>
     private async ValueTask<bool> CompleteInitAsync(RuntimeInstance runtime, RuntimeOutcome outcome, long started, string phase)
     {
+        // Init ran with the boosted CPU share (EnvironmentFactory); invocations get the function's.
+        runtime.SetCpuLimit(_spec.CpuCount);
         var extensions = runtime.Session.Extensions;
         extensions.EndInit();
         var ended = extensions.Any || outcome.Kind == RuntimeOutcomeKind.ExtensionFailed ? _time.GetTimestamp() : runtime.Session.InitEndedTimestamp;

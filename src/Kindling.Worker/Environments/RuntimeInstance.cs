@@ -88,6 +88,19 @@ internal sealed class RuntimeInstance : IAsyncDisposable
 
     public ValueTask FreezeAsync(CancellationToken cancellationToken) => _sandbox.FreezeAsync(cancellationToken);
 
+    /// <summary>Sets the sandbox's CPU share; nothing to do once the sandbox is gone.</summary>
+    public void SetCpuLimit(double cpuCount)
+    {
+        try
+        {
+            _sandbox.SetCpuLimit(cpuCount);
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException or UnauthorizedAccessException)
+        {
+            WorkerLog.CpuLimitFailed(_logger, Session.EnvironmentId, exception);
+        }
+    }
+
     public ValueTask ThawAsync(CancellationToken cancellationToken) => _sandbox.ThawAsync(cancellationToken);
 
     public ValueTask KillAsync() => _sandbox.KillAsync();
