@@ -12,5 +12,5 @@ internal sealed class FunctionEnvironment
     public string LogStreamName { get; } = Environment.GetEnvironmentVariable("AWS_LAMBDA_LOG_STREAM_NAME") ?? "";
 
     public int MemoryLimitInMB { get; } =
-        int.TryParse(Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), out var memory) ? memory : 0;
+        RuntimeApi.Ascii.TryParse(Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), out var memory) ? (int)memory : 0;
 }

@@ -20,7 +20,7 @@ internal static class JsonLogFormatter
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("timestamp", time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+            writer.WriteString("timestamp", RuntimeApi.Ascii.FormatTimestamp(time));
             writer.WriteString("level", level.ToString());
             if (!string.IsNullOrEmpty(requestId))
             {

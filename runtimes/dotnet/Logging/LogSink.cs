@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Kindling.Runtime.Dotnet.Logging;
@@ -113,7 +112,7 @@ internal sealed class LogSink
     {
         var message = template is null ? "" : MessageTemplate.Apply(template, args);
         var sb = new StringBuilder(40 + RequestId.Length + message.Length);
-        sb.Append(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)).Append('\t').Append(RequestId);
+        sb.Append(RuntimeApi.Ascii.FormatTimestamp(DateTime.UtcNow)).Append('\t').Append(RequestId);
         if (!string.IsNullOrEmpty(label))
         {
             sb.Append('\t').Append(label);

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 
 namespace Kindling.Runtime.Dotnet.RuntimeApi;
@@ -16,7 +15,7 @@ internal sealed class HttpResponseReader
         _end = 0;
     }
 
-    public HttpResponse Read(Socket socket)
+    public HttpResponse Read(RawSocket socket)
     {
         int headerEnd;
         while ((headerEnd = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8)) < 0)
@@ -31,7 +30,7 @@ internal sealed class HttpResponseReader
         _start += headerEnd + 4;
         var lines = head.Split("\r\n");
         var statusParts = lines[0].Split(' ', 3);
-        var status = int.Parse(statusParts[1], provider: null);
+        var status = Ascii.ParseInt(statusParts[1]);
         var headers = new Dictionary<string, string>(lines.Length, StringComparer.Ordinal);
         for (var i = 1; i < lines.Length; i++)
         {
@@ -50,7 +49,7 @@ internal sealed class HttpResponseReader
         }
         else if (headers.TryGetValue("content-length", out var lengthText))
         {
-            body = ReadExactly(socket, int.Parse(lengthText, provider: null));
+            body = ReadExactly(socket, Ascii.ParseInt(lengthText));
         }
         else if (status is 204 or 304 or (>= 100 and < 200))
         {
@@ -71,7 +70,7 @@ internal sealed class HttpResponseReader
         return new HttpResponse(status, headers, body, close);
     }
 
-    private byte[] ReadExactly(Socket socket, int length)
+    private byte[] ReadExactly(RawSocket socket, int length)
     {
         var body = new byte[length];
         var copied = 0;
@@ -91,7 +90,7 @@ internal sealed class HttpResponseReader
         return body;
     }
 
-    private byte[] ReadChunked(Socket socket)
+    private byte[] ReadChunked(RawSocket socket)
     {
         using var body = new MemoryStream();
         while (true)
@@ -114,7 +113,7 @@ internal sealed class HttpResponseReader
         }
     }
 
-    private string ReadLine(Socket socket)
+    private string ReadLine(RawSocket socket)
     {
         int end;
         while ((end = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n"u8)) < 0)
@@ -130,7 +129,7 @@ internal sealed class HttpResponseReader
         return line.Trim();
     }
 
-    private byte[] ReadToClose(Socket socket)
+    private byte[] ReadToClose(RawSocket socket)
     {
         using var body = new MemoryStream();
         do
@@ -143,7 +142,7 @@ internal sealed class HttpResponseReader
         return body.ToArray();
     }
 
-    private int Fill(Socket socket)
+    private int Fill(RawSocket socket)
     {
         if (_start > 0 && _start == _end)
         {
@@ -164,7 +163,7 @@ internal sealed class HttpResponseReader
             }
         }
 
-        var read = socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
+        var read = socket.Receive(_buffer, _end, _buffer.Length - _end);
         _end += read;
         return read;
     }

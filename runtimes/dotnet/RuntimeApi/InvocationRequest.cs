@@ -6,7 +6,7 @@ internal sealed class InvocationRequest(Dictionary<string, string> headers, byte
     public string RequestId { get; } = headers.GetValueOrDefault("lambda-runtime-aws-request-id")
         ?? throw new InvalidOperationException("Runtime API sent an invocation without Lambda-Runtime-Aws-Request-Id.");
 
-    public long DeadlineMs { get; } = long.TryParse(headers.GetValueOrDefault("lambda-runtime-deadline-ms"), out var deadline) ? deadline : 0;
+    public long DeadlineMs { get; } = Ascii.TryParse(headers.GetValueOrDefault("lambda-runtime-deadline-ms"), out var deadline) ? deadline : 0;
 
     public string InvokedFunctionArn { get; } = headers.GetValueOrDefault("lambda-runtime-invoked-function-arn") ?? "";
 

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 
 namespace Kindling.Runtime.Dotnet.RuntimeApi;
@@ -14,13 +13,13 @@ internal sealed class RuntimeApiClient : IDisposable
     private readonly string _host;
     private readonly int _port;
     private readonly HttpResponseReader _reader = new();
-    private Socket? _socket;
+    private RawSocket? _socket;
 
     public RuntimeApiClient(string endpoint)
     {
         var colon = endpoint.LastIndexOf(':');
         _host = colon < 0 ? endpoint : endpoint[..colon];
-        _port = colon < 0 ? 80 : int.Parse(endpoint.AsSpan(colon + 1), provider: null);
+        _port = colon < 0 ? 80 : Ascii.ParseInt(endpoint.AsSpan(colon + 1));
         HostHeader = endpoint;
     }
 
@@ -59,7 +58,7 @@ internal sealed class RuntimeApiClient : IDisposable
             .Append("User-Agent: kindling-dotnet-runtime\r\n");
         if (method == "POST")
         {
-            head.Append("Content-Length: ").Append(body.Length).Append("\r\n");
+            head.Append("Content-Length: ").Append(Ascii.Format(body.Length)).Append("\r\n");
         }
 
         if (contentType is not null)
@@ -83,10 +82,10 @@ internal sealed class RuntimeApiClient : IDisposable
             try
             {
                 var socket = _socket ??= Connect();
-                SendAll(socket, headBytes);
+                socket.SendAll(headBytes);
                 if (!body.IsEmpty)
                 {
-                    SendAll(socket, body);
+                    socket.SendAll(body);
                 }
 
                 var response = _reader.Read(socket);
@@ -97,42 +96,37 @@ internal sealed class RuntimeApiClient : IDisposable
 
                 return response;
             }
-            catch (Exception e) when (e is SocketException or IOException && reused && attempt == 0)
+            catch (IOException) when (reused && attempt == 0)
             {
                 DropConnection();
             }
         }
     }
 
-    private Socket Connect()
+    private RawSocket Connect()
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        Span<byte> address = stackalloc byte[4];
+        if (!Ascii.TryParseIPv4(_host, address))
         {
-            socket.Connect(System.Net.IPAddress.TryParse(_host, out var address) ? address : System.Net.Dns.GetHostAddresses(_host)[0], _port);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            ResolveHost(_host, address);
         }
 
+        var socket = RawSocket.Connect(address, _port);
         _reader.Reset();
         return socket;
+    }
+
+    // Lambda's Runtime API address is an IPv4 literal; a name (a test harness's "localhost") takes the DNS path.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ResolveHost(string host, Span<byte> address)
+    {
+        var resolved = System.Net.Dns.GetHostAddresses(host).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+        resolved.TryWriteBytes(address, out _);
     }
 
     private void DropConnection()
     {
         _socket?.Dispose();
         _socket = null;
-    }
-
-    private static void SendAll(Socket socket, ReadOnlySpan<byte> data)
-    {
-        while (!data.IsEmpty)
-        {
-            var sent = socket.Send(data);
-            data = data[sent..];
-        }
     }
 }
