@@ -44,6 +44,19 @@ internal static class Ascii
         return new string(digits[i..]);
     }
 
+    /// <summary>Lower-cases ASCII letters (header names); ToLowerInvariant would initialize globalization.</summary>
+    public static string ToLower(ReadOnlySpan<char> text)
+    {
+        Span<char> lower = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            lower[i] = c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
+        }
+
+        return new string(lower);
+    }
+
     /// <summary>Formats a UTC time as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
     public static string FormatTimestamp(DateTime time)
     {

@@ -37,7 +37,7 @@ internal sealed class HttpResponseReader
             var colon = lines[i].IndexOf(':', StringComparison.Ordinal);
             if (colon > 0)
             {
-                headers[lines[i][..colon].Trim().ToLowerInvariant()] = lines[i][(colon + 1)..].Trim();
+                headers[Ascii.ToLower(lines[i].AsSpan(0, colon).Trim())] = lines[i][(colon + 1)..].Trim();
             }
         }
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
 
 // A hand-written Runtime API loop, as a function using its own (or Amazon.Lambda.RuntimeSupport's) bootstrap does:
-// answers {"exe": true, "event": <event>, "requestId": <id>, "count": <n>}.
+// answers {"exe": true, "event": <event>, "requestId": <id>, "count": <n>, "runtime": <.NET version>,
+// "decimalSeparator": <fr-FR's>}.
 var api = $"http://{Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_API")}/2018-06-01/runtime";
 using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
 var count = 0;
@@ -22,6 +23,8 @@ while (true)
         document.RootElement.WriteTo(writer);
         writer.WriteString("requestId", requestId);
         writer.WriteNumber("count", count);
+        writer.WriteString("runtime", Environment.Version.ToString());
+        writer.WriteString("decimalSeparator", System.Globalization.CultureInfo.GetCultureInfo("fr-FR").NumberFormat.NumberDecimalSeparator);
         writer.WriteEndObject();
     }
 
