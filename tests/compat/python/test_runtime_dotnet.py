@@ -153,6 +153,18 @@ class DotnetConformance(RuntimeConformance, ServerTestCase):
                                  "decimalSeparator": ","})
         self.assertEqual(second["count"], 2)
 
+    def test_Dotnet_PackageWithoutDepsOrRuntimeConfig_AssembliesFromTaskRoot(self):
+        directory = os.path.join(ARTIFACTS, "conformance-dotnet")
+        files = {}
+        for file in ("Conformance.dll", "Amazon.Lambda.Core.dll"):
+            with open(os.path.join(directory, file), "rb") as f:
+                files[file] = f.read()
+        name = unique_name("nodeps")
+        self.create_function(name, Runtime=self.RUNTIME, Handler=specific("GreetAsync"), MemorySize=self.MEMORY_MB,
+                             zip_bytes=make_zip(files))
+        _, result, _ = self.call(name, {"name": "bare"})
+        self.assertEqual(result, {"greeting": "hello bare"})
+
     def assert_load_error(self, handler: str, message: str) -> None:
         resp, document, request_id = self.call(self.function(handler))
         self.assert_function_error(resp, document, "LambdaValidationException", request_id)
