@@ -36,7 +36,7 @@ internal static class Program
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int Run(RuntimeApiClient client, LogSink sink, string handler)
     {
-        StaticLoggerRedirect.Install(typeof(Amazon.Lambda.Core.ILambdaContext).Assembly, sink);
+        StaticLoggerRedirect.Install(sink);
         UserCode code;
         try
         {

@@ -33,7 +33,7 @@ internal static class UserCodeLoader
             throw LambdaValidationException.Create(Messages.UnableToLoadAssembly, handler.AssemblyName);
         }
 
-        var type = assembly.GetType(handler.TypeName)
+        var type = TypeLookup.Find(assembly, handler.TypeName)
             ?? throw LambdaValidationException.Create(Messages.UnableToLoadType, handler.TypeName, handler.AssemblyName);
         var method = FindByName(type, handler) ?? FindBySignature(type, handler)
             ?? throw LambdaValidationException.Create(Messages.NoMatchingMethod, handler.MethodName, handler.TypeName,

@@ -8,14 +8,10 @@ namespace Kindling.Runtime.Dotnet.Logging;
 /// </summary>
 internal static class StaticLoggerRedirect
 {
-    public static void Install(Assembly core, LogSink sink)
+    public static void Install(LogSink sink)
     {
-        var type = core.GetType("Amazon.Lambda.Core.LambdaLogger");
-        if (type is null)
-        {
-            return;
-        }
-
+        // typeof binds through metadata: no type-name parsing (see TypeLookup).
+        var type = typeof(Amazon.Lambda.Core.LambdaLogger);
         const BindingFlags flags = BindingFlags.NonPublic | BindingFlags.Static;
         type.GetField("_loggingAction", flags)?.SetValue(null, new Action<string>(message => sink.WriteLine(null, null, message, null)));
         type.GetField("_loggingWithLevelAction", flags)?.SetValue(null,
