@@ -56,7 +56,13 @@ internal sealed class UserCode
 
     public static UserCode Create(HandlerInfo handler, MethodInfo method, object? target, object? serializer)
     {
-        var parameters = method.GetParameters().Select(p => p.ParameterType).ToArray();
+        var parameterInfos = method.GetParameters();
+        var parameters = new Type[parameterInfos.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            parameters[i] = parameterInfos[i].ParameterType;
+        }
+
         if (parameters.Length > 2)
         {
             throw LambdaValidationException.Create(Messages.MethodTooManyParams, method.Name, handler.TypeName);

@@ -68,7 +68,15 @@ internal static class UserCodeLoader
     {
         for (var current = type; current is not null; current = current.BaseType)
         {
-            var matches = current.GetMethods(DeclaredFlags).Where(m => m.ToString() == handler.MethodName).ToList();
+            var matches = new List<MethodInfo>();
+            foreach (var method in current.GetMethods(DeclaredFlags))
+            {
+                if (method.ToString() == handler.MethodName)
+                {
+                    matches.Add(method);
+                }
+            }
+
             if (matches.Count == 1)
             {
                 return matches[0];
@@ -178,6 +186,18 @@ internal static class UserCodeLoader
         return constructor.Invoke(null);
     }
 
-    private static Attribute? FindSerializerAttribute(IEnumerable<Attribute> attributes) =>
-        attributes.SingleOrDefault(a => a.GetType().FullName == "Amazon.Lambda.Core.LambdaSerializerAttribute");
+    // No LINQ on the start-up path: System.Linq is one more assembly to load before the first next.
+    private static Attribute? FindSerializerAttribute(IEnumerable<Attribute> attributes)
+    {
+        Attribute? found = null;
+        foreach (var attribute in attributes)
+        {
+            if (attribute.GetType().FullName == "Amazon.Lambda.Core.LambdaSerializerAttribute")
+            {
+                found = found is null ? attribute : throw new InvalidOperationException("Sequence contains more than one matching element");
+            }
+        }
+
+        return found;
+    }
 }
