@@ -141,6 +141,14 @@ class DotnetConformance(RuntimeConformance, ServerTestCase):
         self.assertEqual(results, [{"constructed": 1, "calls": 1}, {"constructed": 1, "calls": 2},
                                    {"constructed": 1, "calls": 3}])
 
+    def test_Dotnet_ConstructorThrows_InitErrorWithTheExceptionAsCause(self):
+        # As on AWS: the handler type is built with Activator, which wraps the constructor's exception.
+        resp, document, request_id = self.call(self.function("Conformance::Conformance.FailingConstructor::Handle"))
+        self.assert_function_error(resp, document, "TargetInvocationException", request_id)
+        self.assertEqual(document["errorMessage"], "Exception has been thrown by the target of an invocation.")
+        self.assertEqual(document["cause"]["errorType"], "InvalidOperationException")
+        self.assertEqual(document["cause"]["errorMessage"], "no configuration")
+
     def test_Dotnet_ExecutableAssembly_RunsItsOwnLoop(self):
         name = unique_name("exe")
         self.create_function(name, Runtime=self.RUNTIME, Handler="ConformanceExe", MemorySize=self.MEMORY_MB,

@@ -130,3 +130,11 @@ public sealed class InstanceFunction
         return new Dictionary<string, int> { ["constructed"] = constructed, ["calls"] = _calls };
     }
 }
+
+/// <summary>An instance handler whose constructor (the function's init code) fails.</summary>
+public sealed class FailingConstructor
+{
+    public FailingConstructor() => throw new InvalidOperationException("no configuration");
+
+    public string Handle() => "unreachable";
+}
