@@ -45,6 +45,7 @@ class DotnetConformance(RuntimeConformance, ServerTestCase):
     IMPORT_ERROR_TYPE = "LambdaValidationException"
     HANDLER_NOT_FOUND_HANDLER = "Conformance::Conformance.Functions::Nope"
     HANDLER_NOT_FOUND_TYPE = "LambdaValidationException"
+    JSON_WARN_LEVEL = "Warning"
 
     @classmethod
     def package(cls) -> bytes:
@@ -71,8 +72,8 @@ class DotnetConformance(RuntimeConformance, ServerTestCase):
     def check_json_log(self, records: list[dict], log: str, request_id: str) -> None:
         raise AssertionError("not used: the JSON test is overridden for .NET's level names")
 
-    # AWS's .NET runtime names levels in full in JSON records ("Warning", "Error"), unlike Python's and Node's
-    # "WARN"/"ERROR": the shared test is restated with .NET's names.
+    # AWS's .NET runtime names levels in full in JSON records ("Warning", and "Error" where the shared test expects
+    # "ERROR"): the shared test is restated with .NET's names.
     def test_Conformance_JsonLogging_StructuredAndFiltered(self):
         name = self.function(self.handler("log"), logging={"LogFormat": "JSON", "ApplicationLogLevel": "WARN",
                                                           "SystemLogLevel": "INFO"})
