@@ -25,7 +25,7 @@ internal static class Program
 
         // Before anything touches Amazon.Lambda.Core: the function may not ship it.
         AssemblyResolution.Install();
-        var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 8192) { AutoFlush = true };
+        var stdout = new StreamWriter(new StandardOutput(), new UTF8Encoding(false), 8192) { AutoFlush = true };
         var sink = LogSink.FromEnvironment(stdout);
         Console.SetOut(new LevelTextWriter(sink, "Information"));
         Console.SetError(new LevelTextWriter(sink, "Error"));

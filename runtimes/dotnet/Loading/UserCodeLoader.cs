@@ -158,6 +158,16 @@ internal static class UserCodeLoader
 
     private static object? CreateSerializer(Assembly assembly, MethodInfo method)
     {
+        switch (SerializerAttributeReader.TryFind(assembly, method, out var found))
+        {
+            case SerializerAttributeReader.Outcome.Absent:
+                return null;
+            case SerializerAttributeReader.Outcome.TypeNotSet:
+                throw LambdaValidationException.Create(Messages.SerializerTypeNotSet, "Amazon.Lambda.Core.LambdaSerializerAttribute");
+            case SerializerAttributeReader.Outcome.Found:
+                return Construct(found!);
+        }
+
         var attribute = FindSerializerAttribute(method.GetCustomAttributes()) ?? FindSerializerAttribute(assembly.GetCustomAttributes());
         if (attribute is null)
         {
@@ -176,6 +186,11 @@ internal static class UserCodeLoader
             throw LambdaValidationException.Create(Messages.SerializerTypeNotSet, attributeType.FullName);
         }
 
+        return Construct(serializerType);
+    }
+
+    private static object Construct(Type serializerType)
+    {
         var constructor = serializerType.GetConstructor(Type.EmptyTypes)
             ?? throw LambdaValidationException.Create(Messages.SerializerMissingConstructor, serializerType.FullName);
         if (serializerType.GetInterface("Amazon.Lambda.Core.ILambdaSerializer") is null)
