@@ -153,7 +153,7 @@ internal static class UserCodeLoader
         }
 
         // One instance per execution environment: its constructor is the function's initialization code.
-        return Activator.CreateInstance(type, nonPublic: true);
+        return Activator.CreateInstance(type);
     }
 
     private static object? CreateSerializer(Assembly assembly, MethodInfo method)
