@@ -49,6 +49,7 @@ class RuntimeConformance:
     HANDLER_NOT_FOUND_TYPE = "Runtime.HandlerNotFound"
     # The level name a JSON record carries for a warning (Python's logging module says WARNING).
     JSON_WARN_LEVEL = "WARN"
+    JSON_ERROR_LEVEL = "ERROR"
 
     # hooks ------------------------------------------------------------------------------------------------------
     @classmethod
@@ -263,7 +264,7 @@ class RuntimeConformance:
         application = [r for r in records if r.get("requestId") == request_id and "message" in r]
         messages = {r["level"]: r["message"] for r in application}
         self.assertEqual(messages.get(self.JSON_WARN_LEVEL), "warn marker", records)
-        self.assertEqual(messages.get("ERROR"), "error marker", records)
+        self.assertEqual(messages.get(self.JSON_ERROR_LEVEL), "error marker", records)
         self.assertNotIn("info marker", log)
         self.assertNotIn("debug marker", log)
         for record in application:
