@@ -2,6 +2,7 @@
 // loops on the Runtime API (next, invoke, response/error) with the behaviour of AWS's Node runtime (errors, log
 // lines, callback and event-loop semantics, response streaming, exit codes 129/128 after an uncaught exception or
 // an unhandled rejection). Nothing but the Runtime API client and the loader is loaded before the first `next`.
+import Module from 'node:module';
 import { patchConsole, setCurrentRequest, logError } from './log.mjs';
 import { RapidClient } from './rapid.mjs';
 import { toRapidResponse, UnhandledPromiseRejection } from './errors.mjs';
@@ -11,6 +12,12 @@ import { attachInvocationData, beforeExit, buildCallbackContext, buildStreamingC
 const EXIT_UNCAUGHT_EXCEPTION = 129;
 const EXIT_UNHANDLED_REJECTION = 128;
 
+// AWS's bootstrap sets NODE_PATH unless the function did; the node<major> layer directory follows the interpreter.
+if (!process.env.NODE_PATH) {
+  const major = process.versions.node.split('.')[0];
+  process.env.NODE_PATH = `/opt/nodejs/node${major}/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task`;
+  Module._initPaths();
+}
 patchConsole();
 const client = new RapidClient(process.env.AWS_LAMBDA_RUNTIME_API);
 
