@@ -301,7 +301,7 @@ class NodejsConformance(RuntimeConformance, ServerTestCase):
                                              "/var/runtime/node_modules:/var/runtime:/var/task")
         # 90 % of 512 MB for the old space, like AWS's bootstrap (memory - memory/10).
         self.assertEqual(result["execArgv"], ["--expose-gc", "--max-http-header-size", "81920", "--max-old-space-size=460"])
-        self.assertEqual(result["argv"][1:], ["/var/runtime/index.mjs"])
+        self.assertEqual(result["argv"][1:], ["/var/runtime/index.js"])
 
     def test_Layers_PackageFromLayer_LaterLayerOverrides(self):
         arns = []

@@ -1,10 +1,11 @@
+'use strict';
 // The handler's context object: fields from the environment and the /next headers, getRemainingTimeInMillis, and
 // the callback-style completion (callback, context.done/succeed/fail, callbackWaitsForEmptyEventLoop) with AWS's
 // semantics: a callback result waits for an empty event loop unless callbackWaitsForEmptyEventLoop is false,
 // done/succeed/fail and promises complete at once, and only the first completion counts.
 
 /** An event-loop-empty hook: the runtime's single 'beforeExit' listener calls whatever is set here. */
-export const beforeExit = {
+const beforeExit = {
   listener: () => {},
   set(listener) { this.listener = listener; },
   reset() { this.listener = () => {}; },
@@ -14,7 +15,7 @@ export const beforeExit = {
  * [callback, context, markCompleted] for one invocation. `runtime` provides postResponse(id, result, then) and
  * postError(id, error, then); `scheduleNext` starts the next iteration.
  */
-export function buildCallbackContext(runtime, id, scheduleNext) {
+function buildCallbackContext(runtime, id, scheduleNext) {
   let completed = false;
   let waitForEmptyEventLoop = true;
 
@@ -65,7 +66,7 @@ export function buildCallbackContext(runtime, id, scheduleNext) {
 }
 
 /** Streaming handlers get the wait flag only; the stream itself carries the result. */
-export function buildStreamingContext() {
+function buildStreamingContext() {
   let waitForEmptyEventLoop = true;
   return {
     get callbackWaitsForEmptyEventLoop() { return waitForEmptyEventLoop; },
@@ -83,7 +84,7 @@ function parseJson(text, name) {
 }
 
 /** Adds the environment and invocation fields to `context` and forwards the trace id to _X_AMZN_TRACE_ID. */
-export function attachInvocationData(context, headers, env = process.env) {
+function attachInvocationData(context, headers, env = process.env) {
   const trace = headers['lambda-runtime-trace-id'];
   if (trace) env._X_AMZN_TRACE_ID = trace;
   else delete env._X_AMZN_TRACE_ID;
@@ -103,3 +104,5 @@ export function attachInvocationData(context, headers, env = process.env) {
     getRemainingTimeInMillis: () => deadline - Date.now(),
   });
 }
+
+module.exports = { beforeExit, buildCallbackContext, buildStreamingContext, attachInvocationData };

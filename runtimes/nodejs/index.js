@@ -2,12 +2,13 @@
 // loops on the Runtime API (next, invoke, response/error) with the behaviour of AWS's Node runtime (errors, log
 // lines, callback and event-loop semantics, response streaming, exit codes 129/128 after an uncaught exception or
 // an unhandled rejection). Nothing but the Runtime API client and the loader is loaded before the first `next`.
-import Module from 'node:module';
-import { patchConsole, setCurrentRequest, logError } from './log.mjs';
-import { RapidClient } from './rapid.mjs';
-import { toRapidResponse, UnhandledPromiseRejection } from './errors.mjs';
-import { loadHandler, handlerMetadata } from './loader.mjs';
-import { attachInvocationData, beforeExit, buildCallbackContext, buildStreamingContext } from './context.mjs';
+'use strict';
+const Module = require('node:module');
+const { patchConsole, setCurrentRequest, structuredConsole } = require('./log');
+const { RapidClient } = require('./rapid');
+const { toRapidResponse, UnhandledPromiseRejection } = require('./errors');
+const { loadHandler, handlerMetadata } = require('./loader');
+const { attachInvocationData, beforeExit, buildCallbackContext, buildStreamingContext } = require('./context');
 
 const EXIT_UNCAUGHT_EXCEPTION = 129;
 const EXIT_UNHANDLED_REJECTION = 128;
@@ -54,7 +55,7 @@ const runtime = {
   },
 
   postError(id, error, then) {
-    logError('Invoke Error', error);
+    structuredConsole.logError('Invoke Error', error);
     client.postError(id, toRapidResponse(error)).then(() => then(), lostRuntimeApi);
   },
 
@@ -119,25 +120,25 @@ async function invokeStreamingOnce() {
 }
 
 process.on('uncaughtException', (error) => {
-  logError('Uncaught Exception', error);
+  structuredConsole.logError('Uncaught Exception', error);
   runtime.onUncaughtException(error);
 });
 process.on('unhandledRejection', (reason, promise) => {
   const error = new UnhandledPromiseRejection(reason, promise);
-  logError('Unhandled Promise Rejection', error);
+  structuredConsole.logError('Unhandled Promise Rejection', error);
   runtime.onUnhandledRejection(error);
 });
 process.on('beforeExit', () => beforeExit.listener());
 
-try {
-  runtime.handler = await loadHandler(process.cwd(), process.env._HANDLER ?? '');
-  const metadata = handlerMetadata(runtime.handler);
+loadHandler(process.cwd(), process.env._HANDLER ?? '').then((handler) => {
+  runtime.handler = handler;
+  const metadata = handlerMetadata(handler);
   if (metadata.streaming) {
-    runtime.streaming = await import('./streaming.mjs');
+    runtime.streaming = require('./streaming');
     runtime.streamingHighWaterMark = metadata.highWaterMark;
   }
   runtime.scheduleIteration();
-} catch (error) {
-  logError('Uncaught Exception', error);
+}).catch((error) => {
+  structuredConsole.logError('Uncaught Exception', error);
   runtime.onUncaughtException(error);
-}
+});

@@ -2,9 +2,10 @@
 // POST /invocation/{id}/response with `Lambda-Runtime-Function-Response-Mode: streaming`; a failure after the
 // stream started is reported in the trailers Lambda-Runtime-Function-Error-Type and -Body (base64 JSON), as
 // AWS's client does. Loaded only when the handler is a streaming one.
-import { Writable } from 'node:stream';
-import { InvalidStreamingOperation, toRapidResponse } from './errors.mjs';
-import { logError } from './log.mjs';
+'use strict';
+const { Writable } = require('node:stream');
+const { InvalidStreamingOperation, toRapidResponse } = require('./errors');
+const { structuredConsole } = require('./log');
 
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 const ERROR_TYPE_TRAILER = 'Lambda-Runtime-Function-Error-Type';
@@ -91,7 +92,7 @@ class ResponseStream extends Writable {
  * One streamed invocation: `handler(event, responseStream, context)` must return a promise; the iteration ends
  * when the Runtime API has the whole body (or the error trailers).
  */
-export async function invokeStreaming(runtime, invocation, event, context, highWaterMark) {
+async function invokeStreaming(runtime, invocation, event, context, highWaterMark) {
   const stream = new ResponseStream(runtime.client, invocation.id, highWaterMark);
   const scheduleNext = () => {
     runtime.beforeExit.reset();
@@ -99,7 +100,7 @@ export async function invokeStreaming(runtime, invocation, event, context, highW
     else runtime.beforeExit.set(() => setImmediate(() => runtime.scheduleIteration()));
   };
   const fail = (error) => {
-    logError('Invoke Error', error);
+    structuredConsole.logError('Invoke Error', error);
     stream.fail(error, scheduleNext);
   };
   runtime.beforeExit.set(() => runtime.scheduleIteration());
@@ -130,3 +131,5 @@ export async function invokeStreaming(runtime, invocation, event, context, highW
     fail(error);
   }
 }
+
+module.exports = { invokeStreaming };

@@ -2,13 +2,14 @@
 // load at every cold start and more per request; the runtime's conversation is strictly sequential (next,
 // response, next...), so one socket and one pending request are all it needs. The socket is unref'd while no
 // request is in flight so that an empty event loop ('beforeExit', callbackWaitsForEmptyEventLoop) is seen.
-import { connect } from 'node:net';
+'use strict';
+const { connect } = require('node:net');
 
 const PREFIX = '/2018-06-01/runtime';
 const CRLF = '\r\n';
 const HEAD_END = Buffer.from('\r\n\r\n');
 
-export class RapidClient {
+class RapidClient {
   constructor(address) {
     const colon = address.lastIndexOf(':');
     this.host = address.slice(0, colon);
@@ -177,3 +178,5 @@ function parseResponse(buffer) {
   if (buffer.length < start + length) return null;
   return { status, headers, body: buffer.subarray(start, start + length), rest: buffer.subarray(start + length) };
 }
+
+module.exports = { RapidClient };

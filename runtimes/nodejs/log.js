@@ -3,14 +3,15 @@
 // {"timestamp","level","requestId","message"} plus errorType/errorMessage/stackTrace for errors, filtered by
 // AWS_LAMBDA_LOG_LEVEL. stdout writes to pipes and files are synchronous on Linux, so every line is out before
 // the runtime posts the response that ends the invocation.
-import { format } from 'node:util';
-import { intoError, toFormatted } from './errors.mjs';
+'use strict';
+const { format } = require('node:util');
+const { intoError, toFormatted } = require('./errors');
 
 // Shared through globals under the same symbols as AWS's client, which libraries (Powertools) read.
 const REQUEST_ID = Symbol.for('aws.lambda.runtime.requestId');
 const TENANT_ID = Symbol.for('aws.lambda.runtime.tenantId');
 
-export function setCurrentRequest(requestId, tenantId) {
+function setCurrentRequest(requestId, tenantId) {
   globalThis[REQUEST_ID] = requestId;
   globalThis[TENANT_ID] = tenantId;
 }
@@ -69,9 +70,11 @@ function textLine(level, params) {
 }
 
 /** How the runtime logs an error it reports (`Invoke Error`, `Uncaught Exception`, ...); set by patchConsole. */
-export let logError = (label, error) => console.error(label, toFormatted(intoError(error)));
+const structuredConsole = {
+  logError: (label, error) => console.error(label, toFormatted(intoError(error))),
+};
 
-export function patchConsole(env = process.env) {
+function patchConsole(env = process.env) {
   const json = env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
   const render = json ? jsonLine : textLine;
   const write = (level, params) => {
@@ -88,7 +91,9 @@ export function patchConsole(env = process.env) {
   console.warn = logger(LEVELS.WARN);
   console.error = logger(LEVELS.ERROR);
   console.fatal = (message, ...params) => write(LEVELS.FATAL, [message, ...params]);
-  logError = json
+  structuredConsole.logError = json
     ? (_label, error) => console.error(intoError(error))
     : (label, error) => console.error(label, toFormatted(intoError(error)));
 }
+
+module.exports = { setCurrentRequest, patchConsole, structuredConsole };

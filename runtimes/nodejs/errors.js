@@ -1,6 +1,7 @@
 // Error documents and the runtime's own error classes, shaped like AWS's Node runtime: the Runtime API gets
 // {errorType, errorMessage, trace}, the log gets every enumerable property with the stack split into lines.
-import { types } from 'node:util';
+'use strict';
+const { types } = require('node:util');
 
 function looksLikeError(value) {
   return value && typeof value.name === 'string' && typeof value.message === 'string'
@@ -11,7 +12,7 @@ function looksLikeError(value) {
 const escapeDel = (text) => text?.replace(/\x7F/g, '%7F');
 
 /** The body posted to /invocation/{id}/error, /init/error and the streaming error trailer. */
-export function toRapidResponse(error) {
+function toRapidResponse(error) {
   try {
     if (types.isNativeError(error) || looksLikeError(error)) {
       return { errorType: escapeDel(error.name), errorMessage: escapeDel(error.message), trace: escapeDel(error.stack).split('\n') };
@@ -33,7 +34,7 @@ function withEnumerableProperties(value) {
 }
 
 /** The text-format log rendering of an error: a tab, then JSON (the `Invoke Error \t{...}` lines). */
-export function toFormatted(error) {
+function toFormatted(error) {
   try {
     return '\t' + JSON.stringify(error, (_key, value) => withEnumerableProperties(value));
   } catch {
@@ -41,15 +42,15 @@ export function toFormatted(error) {
   }
 }
 
-export const intoError = (value) => (value instanceof Error ? value : new Error(value));
+const intoError = (value) => (value instanceof Error ? value : new Error(value));
 
-export class ImportModuleError extends Error {}
-export class HandlerNotFound extends Error {}
-export class MalformedHandlerName extends Error {}
-export class UserCodeSyntaxError extends Error {}
-export class MalformedStreamingHandler extends Error {}
-export class InvalidStreamingOperation extends Error {}
-export class UnhandledPromiseRejection extends Error {
+class ImportModuleError extends Error {}
+class HandlerNotFound extends Error {}
+class MalformedHandlerName extends Error {}
+class UserCodeSyntaxError extends Error {}
+class MalformedStreamingHandler extends Error {}
+class InvalidStreamingOperation extends Error {}
+class UnhandledPromiseRejection extends Error {
   constructor(reason, promise) {
     super(reason);
     this.reason = reason;
@@ -61,3 +62,8 @@ for (const type of [ImportModuleError, HandlerNotFound, MalformedHandlerName, Us
   MalformedStreamingHandler, InvalidStreamingOperation, UnhandledPromiseRejection]) {
   type.prototype.name = `Runtime.${type.name}`;
 }
+
+module.exports = {
+  toRapidResponse, toFormatted, intoError, ImportModuleError, HandlerNotFound, MalformedHandlerName, UserCodeSyntaxError,
+  MalformedStreamingHandler, InvalidStreamingOperation, UnhandledPromiseRejection,
+};
