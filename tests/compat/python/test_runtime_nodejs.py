@@ -309,17 +309,22 @@ class NodejsConformance(RuntimeConformance, ServerTestCase):
             content = make_zip({"nodejs/node_modules/mylib/index.js": f"module.exports = {{ value: {value!r} }};\n"})
             arns.append(self.lam.publish_layer_version(LayerName=unique_name("nodelib"), Content={"ZipFile": content},
                                                        CompatibleRuntimes=[RUNTIME])["LayerVersionArn"])
-        for layers, expected in (([arns[0]], "from layer one"), (arns, "from layer two")):
+        # ES module resolution ignores NODE_PATH; the runtime resolves bare specifiers in the layers' node_modules
+        # as AWS's Node 18+ runtimes do.
+        cases = (([arns[0]], "node.layerLib", "from layer one"), (arns, "node.layerLib", "from layer two"),
+                 (arns, "esm/layer.handler", "from layer two"), (arns, "esm/layer.callbackHandler", "from layer two"))
+        for layers, handler, expected in cases:
             name = unique_name("nodelayer")
-            self.lam.create_function(FunctionName=name, Role=ROLE, Runtime=RUNTIME, Handler="node.layerLib",
+            self.lam.create_function(FunctionName=name, Role=ROLE, Runtime=RUNTIME, Handler=handler,
                                      MemorySize=512, Timeout=10, Code={"ZipFile": self._zip}, Layers=layers)
             self.lam.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 300})
             _, result, _ = self.call(name)
-            self.assertEqual(result, expected)
+            self.assertEqual(result, expected, handler)
 
-    def test_Layers_NoLayer_ImportModuleError(self):
+    def test_Layers_NoLayer_ModuleNotFound(self):
         self.assert_error("node.layerLib", "Error",
                           "Cannot find module 'mylib'\nRequire stack:\n- /var/task/node.js\n- /var/runtime/index.mjs")
+        self.assert_error("esm/layer.handler", "Error", "Cannot find package 'mylib' imported from /var/task/esm/layer.mjs")
 
 
 if __name__ == "__main__":
