@@ -17,7 +17,13 @@ class RapidClient {
     this.address = address;
     this.socket = null;
     this.pending = null;
-    this.buffer = null;
+    this._resetBuffer();
+  }
+
+  _resetBuffer() {
+    this.chunks = [];
+    this.length = 0;
+    this.expected = 0;
   }
 
   /** GET /invocation/next: {headers (lower-case names), body (Buffer)}. */
@@ -82,7 +88,7 @@ class RapidClient {
     socket.on('error', (error) => this._onClose(socket, error));
     socket.on('close', () => this._onClose(socket, null));
     this.socket = socket;
-    this.buffer = null;
+    this._resetBuffer();
     return socket;
   }
 
@@ -119,7 +125,7 @@ class RapidClient {
     if (socket !== this.socket) return;
     const pending = this.pending;
     this.socket = null;
-    this.buffer = null;
+    this._resetBuffer();
     if (!pending) return;
     this.pending = null;
     const failure = error ?? new Error('Runtime API connection closed');
@@ -130,10 +136,20 @@ class RapidClient {
   _onData(data) {
     const pending = this.pending;
     if (pending) pending.received = true;
-    this.buffer = this.buffer ? Buffer.concat([this.buffer, data]) : data;
-    const response = parseResponse(this.buffer);
-    if (!response || !pending) return;
-    this.buffer = response.rest.length ? response.rest : null;
+    this.chunks.push(data);
+    this.length += data.length;
+    // A large event arrives in many reads: they are joined once, when the whole body is there.
+    if (this.length < this.expected) return;
+    const buffer = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.length);
+    const response = parseResponse(buffer);
+    if (!response || !pending) {
+      this.chunks = [buffer];
+      this.expected = response ? 0 : expectedLength(buffer);
+      return;
+    }
+    this.chunks = response.rest.length ? [response.rest] : [];
+    this.length = response.rest.length;
+    this.expected = 0;
     this.pending = null;
     this.socket.unref();
     pending.resolve(response);
@@ -143,6 +159,14 @@ class RapidClient {
 function headerValue(value) {
   // Header values cannot carry line breaks; AWS's client would fail the request instead.
   return String(value).replace(/[\r\n]/g, ' ');
+}
+
+/** The size of a Content-Length response whose head is in `buffer`, else 0 (not known yet). */
+function expectedLength(buffer) {
+  const headEnd = buffer.indexOf(HEAD_END);
+  if (headEnd < 0) return 0;
+  const match = /\r\ncontent-length:\s*(\d+)/i.exec(buffer.toString('latin1', 0, headEnd));
+  return match ? headEnd + 4 + Number(match[1]) : 0;
 }
 
 /** One complete response at the start of `buffer`, or null when more bytes are needed. */
