@@ -14,12 +14,14 @@ which returns the whole body (as AWS does for a streaming function invoked synch
 import json
 import os
 import re
+import subprocess
 import unittest
 
 from conformance import ISO_MS_RE, RuntimeConformance
 from harness import REPO_ROOT, ROLE, ServerTestCase, make_zip, unique_name, wait_until
 
 HANDLERS_DIR = os.path.join(REPO_ROOT, "runtimes", "tests", "conformance", "nodejs")
+RUNTIME_TESTS_DIR = os.path.join(REPO_ROOT, "runtimes", "nodejs", "test")
 RUNTIME = "nodejs20.x"
 TEXT_LINE_RE = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"
 
@@ -328,6 +330,16 @@ class NodejsConformance(RuntimeConformance, ServerTestCase):
         self.assert_error("node.layerLib", "Error",
                           "Cannot find module 'mylib'\nRequire stack:\n- /var/task/node.js\n- /var/runtime/index.mjs")
         self.assert_error("esm/layer.handler", "Error", "Cannot find package 'mylib' imported from /var/task/esm/layer.mjs")
+
+
+class NodejsRuntimeClientUnitTests(unittest.TestCase):
+    """The client's wire format against a stub Runtime API (runtimes/nodejs/test/, node:test)."""
+
+    def test_RuntimeClient_NodeUnitTests_Pass(self):
+        result = subprocess.run(["node", "--test", RUNTIME_TESTS_DIR], capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("# pass 6\n", result.stdout)
+        self.assertIn("# fail 0\n", result.stdout)
 
 
 if __name__ == "__main__":
