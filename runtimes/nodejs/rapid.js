@@ -93,6 +93,9 @@ class RapidClient {
   }
 
   _request(method, path, headers, body, retry = false) {
+    // Requests never overlap in the normal flow; one that would (an uncaught exception reported while a streamed
+    // response is still being posted) gets a connection of its own rather than landing inside the other's body.
+    if (this.pending) return new RapidClient(this.address)._request(method, path, headers, body, retry);
     const socket = this._connect();
     const payload = body == null ? null : (typeof body === 'string' ? Buffer.from(body) : body);
     let head = `${method} ${path} HTTP/1.1${CRLF}Host: ${this.address}${CRLF}`;

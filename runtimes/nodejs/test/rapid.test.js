@@ -153,3 +153,19 @@ test('openStream: chunked body, streaming mode header and error trailers', async
     api.close();
   }
 });
+
+test('a request made while another is in flight goes on its own connection', async () => {
+  const api = await stub((request, socket) => {
+    if (request.startsWith('POST /2018-06-01/runtime/invocation/e/error')) accepted(socket);
+  });
+  try {
+    const stream = api.client.openStream('s', { 'Content-Type': 'text/plain' });
+    stream.writeChunk(Buffer.from('partial'), () => {});
+    const posted = await api.client.postError('e', { errorType: 'Error', errorMessage: 'boom', trace: [] });
+    assert.equal(posted.status, 202);
+    assert.equal(api.connections(), 2);
+    stream.done.catch(() => {});
+  } finally {
+    api.close();
+  }
+});

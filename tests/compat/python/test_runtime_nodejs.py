@@ -295,6 +295,13 @@ class NodejsConformance(RuntimeConformance, ServerTestCase):
         [(level, message)] = app_lines(self.tail(resp), request_id)
         self.assertTrue(message.startswith('Invoke Error \t{"errorType":"Error","errorMessage":"stream failure"'), message)
 
+    def test_Streaming_UncaughtExceptionWhileOpen_ErrorThenExit(self):
+        name = self.function("stream.uncaughtWhileStreaming")
+        _, document, _ = self.invoke_error("stream.uncaughtWhileStreaming")
+        self.assertEqual((document["errorType"], document["errorMessage"]), ("Error", "thrown while streaming"))
+        _, document = self.next_cold_start(name)
+        self.assertEqual(document["errorMessage"], "thrown while streaming")
+
     def test_Streaming_NonAsyncHandler_Rejected(self):
         _, document, _ = self.invoke_error("stream.notAsync")
         self.assertEqual(document, {"errorType": "string", "errorMessage": "Streaming does not support non-async handlers.",
@@ -338,7 +345,7 @@ class NodejsRuntimeClientUnitTests(unittest.TestCase):
     def test_RuntimeClient_NodeUnitTests_Pass(self):
         result = subprocess.run(["node", "--test", RUNTIME_TESTS_DIR], capture_output=True, text=True, timeout=120)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertIn("# pass 6\n", result.stdout)
+        self.assertIn("# pass 7\n", result.stdout)
         self.assertIn("# fail 0\n", result.stdout)
 
 

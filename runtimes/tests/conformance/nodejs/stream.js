@@ -27,3 +27,9 @@ exports.http = awslambda.streamifyResponse(async (event, responseStream) => {
   stream.write('body');
   stream.end();
 });
+
+// An uncaught exception while the stream is open: reported as the invoke's error, then the process exits.
+exports.uncaughtWhileStreaming = awslambda.streamifyResponse(async (event, responseStream) => {
+  responseStream.write('partial');
+  await new Promise(() => setTimeout(() => { throw new Error('thrown while streaming'); }, 10));
+});
