@@ -7,6 +7,23 @@ namespace Kindling.Worker.Tests;
 public sealed class ErrorTests(WorkerFixture worker)
 {
     [Fact]
+    public async Task Invoke_RuntimeExitedAfterItsLastAnswer_NewRuntimeTakesTheEvent()
+    {
+        var function = worker.Function(await worker.StoreBootstrapAsync("answer-then-exit.sh")) with { MemorySizeMb = 512 };
+        await using var environment = await worker.CreateAsync(function);
+        var first = await WorkerFixture.InvokeAsync(environment, WorkerFixture.Request("{\"n\":1}", function));
+
+        var request = WorkerFixture.Request("{\"n\":2}", function, tail: true);
+        var second = await WorkerFixture.InvokeAsync(environment, request);
+
+        Assert.Equal("{\"n\":1}", Text(first));
+        Assert.Null(second.ErrorType);
+        Assert.Equal("{\"n\":2}", Text(second));
+        Assert.NotNull(second.InitDurationMs);
+        Assert.Contains($"START RequestId: {request.RequestId} Version: $LATEST", second.LogTail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invoke_RuntimePostsError_ReturnsBodyAsUnhandled()
     {
         var function = worker.Function(await worker.StoreBootstrapAsync("error.sh"));

@@ -32,10 +32,11 @@ public static class EntrypointCheck
 
         if (runtime.StartsWith("python", StringComparison.Ordinal))
         {
+            // A malformed handler is the runtime's to report at invoke (Runtime.MalformedHandlerName), as on AWS.
             var dot = handler.LastIndexOf('.');
             if (dot <= 0)
             {
-                return $"Bad handler '{handler}': not enough values to unpack (expected 2, got 1)";
+                return null;
             }
 
             var module = handler[..dot].Replace('.', '/');
@@ -48,10 +49,13 @@ public static class EntrypointCheck
 
         if (runtime.StartsWith("nodejs", StringComparison.Ordinal))
         {
-            var dot = handler.LastIndexOf('.');
-            if (dot <= 0)
+            // As Node's runtime reads it: the module ends at the first dot after the last slash (the rest names a
+            // possibly nested export); a malformed handler is the runtime's to report at invoke.
+            var slash = handler.LastIndexOf('/');
+            var dot = handler.IndexOf('.', slash + 1);
+            if (dot <= slash + 1 || handler.Contains("..", StringComparison.Ordinal))
             {
-                return $"Bad handler {handler}";
+                return null;
             }
 
             var module = handler[..dot];

@@ -59,7 +59,17 @@ internal sealed partial class ExecutionEnvironment
                     (initFailure, initDurationMs) = await RetryInitAsync(request.RequestId, started, timeout, cancellationToken);
                 }
 
-                completion = initFailure ?? await RunAsync(_runtime!, request, deadline, started, timeout, cancellationToken);
+                completion = initFailure ?? await RunAsync(_runtime!, request, deadline, started, timeout, mayRedeliver: true, cancellationToken);
+                if (completion.Undelivered)
+                {
+                    // The runtime ended right after its previous answer (Node's does after an uncaught exception) and
+                    // exited before taking this event: as Lambda, start a new runtime within this invoke.
+                    var dead = _runtime!;
+                    _runtime = null;
+                    await dead.DisposeAsync();
+                    (initFailure, initDurationMs) = await RetryInitAsync(request.RequestId, started, timeout, cancellationToken);
+                    completion = initFailure ?? await RunAsync(_runtime!, request, deadline, started, timeout, mayRedeliver: false, cancellationToken);
+                }
             }
 
             if (completion.Breaks)
@@ -176,7 +186,8 @@ internal sealed partial class ExecutionEnvironment
     }
 
     private async Task<Completion> RunAsync(
-        RuntimeInstance runtime, InvocationRequest request, long deadline, long started, TimeSpan timeout, CancellationToken cancellationToken)
+        RuntimeInstance runtime, InvocationRequest request, long deadline, long started, TimeSpan timeout, bool mayRedeliver,
+        CancellationToken cancellationToken)
     {
         var invocation = new PendingInvocation(request, deadline);
         var extensions = runtime.Session.Extensions;
@@ -258,6 +269,11 @@ internal sealed partial class ExecutionEnvironment
                 var failureMessage = string.Concat("RequestId: ", request.RequestId, " Error: ", failure.Reason);
                 return new Completion(ErrorDocuments.TypeThenMessage(failure.ErrorType, failureMessage), failure.ErrorType, "error", Breaks: true);
             default:
+                if (mayRedeliver && !invocation.Delivered && !runtime.HasExternalExtensions && outcome.Kind == RuntimeOutcomeKind.Exited)
+                {
+                    return new Completion([], null, null, Breaks: false) { Undelivered = true };
+                }
+
                 var exit = outcome.Exit!;
                 _shutdownReason = "failure";
                 if (!runtime.HasExternalExtensions)

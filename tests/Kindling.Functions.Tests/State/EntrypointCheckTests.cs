@@ -84,11 +84,10 @@ public sealed class EntrypointCheckTests
     }
 
     [Fact]
-    public void Find_PythonHandlerWithoutDot_ReturnsReason()
+    public void Find_PythonHandlerWithoutDot_LeftToTheRuntime()
     {
-        Assert.Equal(
-            "Bad handler 'handler': not enough values to unpack (expected 2, got 1)",
-            EntrypointCheck.Find("python3.12", "handler", Files("handler.py"), NoLayers));
+        // AWS creates the function; the runtime answers Runtime.MalformedHandlerName at invoke.
+        Assert.Null(EntrypointCheck.Find("python3.12", "handler", Files("handler.py"), NoLayers));
     }
 
     [Theory]
@@ -122,10 +121,24 @@ public sealed class EntrypointCheckTests
             EntrypointCheck.Find("nodejs22.x", "index.handler", Files("index.ts", "app.js"), NoLayers));
     }
 
-    [Fact]
-    public void Find_NodeHandlerWithoutDot_ReturnsReason()
+    [Theory]
+    [InlineData("index")]
+    [InlineData("../index.handler")]
+    [InlineData(".handler")]
+    public void Find_NodeMalformedHandler_LeftToTheRuntime(string handler)
     {
-        Assert.Equal("Bad handler index", EntrypointCheck.Find("nodejs22.x", "index", Files("index.js"), NoLayers));
+        // AWS creates the function; the runtime answers Runtime.MalformedHandlerName at invoke.
+        Assert.Null(EntrypointCheck.Find("nodejs22.x", handler, Files("index.js"), NoLayers));
+    }
+
+    [Theory]
+    [InlineData("app.a.b", "app.js")]
+    [InlineData("src/app.nested.handler", "src/app.mjs")]
+    [InlineData("v1.0/app.handler", "v1.0/app.js")]
+    public void Find_NodeNestedExport_ModuleEndsAtFirstDotAfterLastSlash(string handler, string file)
+    {
+        Assert.Null(EntrypointCheck.Find("nodejs20.x", handler, Files(file), NoLayers));
+        Assert.NotNull(EntrypointCheck.Find("nodejs20.x", handler, Files("other.js"), NoLayers));
     }
 
     [Fact]

@@ -114,7 +114,6 @@ class NodejsConformance(RuntimeConformance, ServerTestCase):
         _, result, _ = self.call(self.function("lib/order.handler"))
         self.assertEqual(result, "js wins")
 
-    @unittest.expectedFailure  # EntrypointCheck, see test_ImportError_MissingHandlerFile
     def test_Handler_NestedProperty_Resolved(self):
         _, result, _ = self.call(self.function("node.nested.deeper.handler"))
         self.assertEqual(result, "nested handler")
@@ -214,14 +213,16 @@ class NodejsConformance(RuntimeConformance, ServerTestCase):
         self.assertEqual(document["trace"][:4], ["Runtime.ImportModuleError: Error: Cannot find module 'does-not-exist-module'",
                                                  "Require stack:", "- /var/task/broken_import.js", "- /var/runtime/index.mjs"])
 
-    # Kindling's create-time entrypoint check (Kindling.Functions/State/EntrypointCheck.cs) fails these functions
-    # (State Failed) where AWS creates them and reports the runtime's error at invoke: a missing handler file, a
-    # handler without a dot, a relative path, and a nested export (it splits at the last dot; AWS's Node runtime
-    # splits the file name at the first one).
-    @unittest.expectedFailure
-    def test_ImportError_MissingHandlerFile(self):
-        self.assert_error("missing.handler", "Runtime.ImportModuleError",
-                          "Error: Cannot find module 'missing'\nRequire stack:\n- /var/runtime/index.mjs")
+    # A missing handler file is caught at creation (State Failed, docs/control-plane.md); AWS would create the
+    # function and the runtime would report it at invoke.
+    def test_MissingHandlerFile_FunctionFailedAtCreation(self):
+        name = unique_name("nomod")
+        self.lam.create_function(FunctionName=name, Role=ROLE, Runtime=RUNTIME, Handler="missing.handler",
+                                 Code={"ZipFile": self._zip})
+        config = wait_until(lambda: (c := self.lam.get_function_configuration(FunctionName=name))["State"] != "Pending" and c,
+                            what="the state check")
+        self.assertEqual((config["State"], config["StateReasonCode"], config["StateReason"]),
+                         ("Failed", "InvalidConfiguration", "Cannot find module 'missing'"))
 
     def test_EsModuleImportError_NodeError(self):
         self.assert_error("esm/mod/broken.handler", "Error",
@@ -233,11 +234,9 @@ class NodejsConformance(RuntimeConformance, ServerTestCase):
     def test_InitThrows_ErrorOfTheCode(self):
         self.assert_error("lib/throws.handler", "Error", "init failure")
 
-    @unittest.expectedFailure
     def test_MalformedHandlerName_NoDot(self):
         self.assert_error("nodot", "Runtime.MalformedHandlerName", "Bad handler")
 
-    @unittest.expectedFailure
     def test_MalformedHandlerName_RelativePath(self):
         self.assert_error("../app.echo", "Runtime.MalformedHandlerName",
                           "'../app.echo' is not a valid handler name. Use absolute paths when specifying root "
