@@ -46,16 +46,8 @@ internal sealed class InvokeScenario(ServerProcess server, bool quick, string re
             results.Add(Result($"cold start, {name} ({memory} MB)", cold, TimeSpan.Zero, 1));
             var warms = quick ? 50 : (name == "tutorial" ? 100 : 1000);
             Console.Error.WriteLine($"  {name}: warm invokes × {warms} (1 connection)…");
-            var warm = new LatencyRecorder();
-            var wall = Stopwatch.StartNew();
-            for (var i = 0; i < warms; i++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                await _client.InvokeAsync(function, payload, cancellationToken);
-                warm.Record(Stopwatch.GetElapsedTime(started));
-            }
-
-            results.Add(Result($"warm invoke, {name} ({memory} MB)", warm, wall.Elapsed, 1));
+            var (warm, wall) = await LatencyRecorder.SequentialAsync(warms, () => _client.InvokeAsync(function, payload, cancellationToken));
+            results.Add(Result($"warm invoke, {name} ({memory} MB)", warm, wall, 1));
         }
 
         var hot = "bench-throughput";

@@ -18,6 +18,21 @@ internal sealed class LatencyRecorder
 
     public int Count => _microseconds.Count;
 
+    /// <summary>Runs <paramref name="operation"/> <paramref name="count"/> times one after another, timing each.</summary>
+    public static async Task<(LatencyRecorder Recorder, TimeSpan Wall)> SequentialAsync(int count, Func<Task> operation)
+    {
+        var recorder = new LatencyRecorder();
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            await operation();
+            recorder.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+
+        return (recorder, wall.Elapsed);
+    }
+
     public double Percentile(double p)
     {
         lock (_gate)

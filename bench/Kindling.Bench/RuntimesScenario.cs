@@ -56,16 +56,8 @@ internal sealed partial class RuntimesScenario(ServerProcess server, bool quick,
                 results.Add(Result($"cold start, {runtime} ({memory} MB), Init Duration", init, TimeSpan.Zero));
                 var warms = quick ? 50 : 1000;
                 Console.Error.WriteLine($"  {runtime} ({memory} MB): warm invokes × {warms}…");
-                var warm = new LatencyRecorder();
-                var wall = Stopwatch.StartNew();
-                for (var i = 0; i < warms; i++)
-                {
-                    var started = Stopwatch.GetTimestamp();
-                    await _client.InvokeAsync(function, payload, cancellationToken);
-                    warm.Record(Stopwatch.GetElapsedTime(started));
-                }
-
-                results.Add(Result($"warm invoke, {runtime} ({memory} MB)", warm, wall.Elapsed));
+                var (warm, wall) = await LatencyRecorder.SequentialAsync(warms, () => _client.InvokeAsync(function, payload, cancellationToken));
+                results.Add(Result($"warm invoke, {runtime} ({memory} MB)", warm, wall));
             }
         }
 

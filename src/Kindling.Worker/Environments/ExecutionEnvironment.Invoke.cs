@@ -84,29 +84,11 @@ internal sealed partial class ExecutionEnvironment
                 // extension registered for INVOKE has called next again, within the same deadline.
                 var runtimeMs = _time.GetElapsedTime(started).TotalMilliseconds;
                 _afterInvoke = FinishAfterExtensionsAsync(extensionsDone, request.RequestId, started, timeout, initDurationMs, completion);
-                return new InvocationResult
-                {
-                    Payload = completion.Payload,
-                    FunctionError = completion.ErrorType is null ? null : FunctionError,
-                    ErrorType = completion.ErrorType,
-                    LogTail = request.TailLog ? _log.EndTail() : null,
-                    DurationMs = runtimeMs,
-                    InitDurationMs = initDurationMs,
-                    MaxMemoryUsedMb = PlatformLines.Megabytes(_runtime?.MaxMemoryUsageBytes ?? 0),
-                };
+                return Result(completion, request, runtimeMs, initDurationMs, PlatformLines.Megabytes(_runtime?.MaxMemoryUsageBytes ?? 0));
             }
 
             var (durationMs, maxMemoryUsedMb) = End(request.RequestId, started, timeout, initDurationMs, completion.Status, completion.ErrorType);
-            return new InvocationResult
-            {
-                Payload = completion.Payload,
-                FunctionError = completion.ErrorType is null ? null : FunctionError,
-                ErrorType = completion.ErrorType,
-                LogTail = request.TailLog ? _log.EndTail() : null,
-                DurationMs = durationMs,
-                InitDurationMs = initDurationMs,
-                MaxMemoryUsedMb = maxMemoryUsedMb,
-            };
+            return Result(completion, request, durationMs, initDurationMs, maxMemoryUsedMb);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -128,6 +110,17 @@ internal sealed partial class ExecutionEnvironment
             Volatile.Write(ref _busy, 0);
         }
     }
+
+    private InvocationResult Result(Completion completion, InvocationRequest request, double durationMs, double? initDurationMs, long maxMemoryUsedMb) => new()
+    {
+        Payload = completion.Payload,
+        FunctionError = completion.ErrorType is null ? null : FunctionError,
+        ErrorType = completion.ErrorType,
+        LogTail = request.TailLog ? _log.EndTail() : null,
+        DurationMs = durationMs,
+        InitDurationMs = initDurationMs,
+        MaxMemoryUsedMb = maxMemoryUsedMb,
+    };
 
     /// <summary>END and REPORT (and telemetry's platform.report); the REPORT's duration and memory.</summary>
     private (double DurationMs, long MaxMemoryUsedMb) End(
