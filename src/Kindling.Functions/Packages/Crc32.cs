@@ -1,10 +1,11 @@
 namespace Kindling.Functions.Packages;
 
-/// <summary>CRC-32 (IEEE 802.3, as zip uses): .NET's zip reader does not check it, so the package check does.</summary>
-internal static class Crc32
+/// <summary>CRC-32 (IEEE 802.3, as zip and AWS event streams use); .NET's zip reader does not check it, so the package check does.</summary>
+public static class Crc32
 {
     private static readonly uint[] Table = BuildTable();
 
+    /// <summary>The CRC of <paramref name="data"/> continuing from <paramref name="crc"/> (0 to start).</summary>
     public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
         crc = ~crc;
