@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Kindling.Api.EventStreams;
 using Kindling.Api.Hosting;
 using Kindling.Functions.Validation;
@@ -13,9 +11,6 @@ namespace Kindling.Api.Endpoints;
 /// <summary>Invoke (RequestResponse and DryRun) and InvokeWithResponseStream.</summary>
 internal static class InvokeEndpoints
 {
-    /// <summary>Payload bytes per PayloadChunk event.</summary>
-    private const int ChunkBytes = 64 * 1024;
-
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/2015-03-31/functions/{functionName}/invocations", async (HttpContext context, string functionName, InvokeService service) =>
@@ -41,73 +36,28 @@ internal static class InvokeEndpoints
             }
         });
 
-        // The function's answer is complete before the first event is written: the worker buffers a streamed
-        // response (incremental delivery is a later step); the framing and events are AWS's.
+        // PayloadChunk events as the function streams (awslambda.streamifyResponse), then InvokeComplete.
         app.MapPost("/2021-11-15/functions/{functionName}/response-streaming-invocations", async (HttpContext context, string functionName, InvokeService service) =>
         {
             var request = await ReadRequestAsync(context, functionName);
             var errors = new ValidationErrors();
             errors.Enum(request.InvocationType, "invocationType", ["RequestResponse", "DryRun"]);
             errors.ThrowIfAny();
-            var response = await service.InvokeAsync(request, context.RequestAborted);
-            var output = context.Response;
-            WriteHeaders(output, response);
-            if (response.StatusCode != StatusCodes.Status200OK)
+            var stream = new EventStreamResponse(context.Response, context.RequestAborted);
+            InvokeResponse response;
+            try
             {
+                response = await service.InvokeAsync(request with { ResponseStream = stream }, context.RequestAborted);
+            }
+            catch (Exception) when (stream.Started)
+            {
+                // The answer is under way: an error can no longer be one; the client sees the stream end early.
+                context.Abort();
                 return;
             }
 
-            output.ContentType = "application/vnd.amazon.eventstream";
-            if (response.FunctionError is null)
-            {
-                for (var offset = 0; offset < response.Payload.Length; offset += ChunkBytes)
-                {
-                    var chunk = response.Payload.Slice(offset, Math.Min(ChunkBytes, response.Payload.Length - offset));
-                    await output.Body.WriteAsync(EventStreamMessage.Event("PayloadChunk", "application/octet-stream", chunk.Span), context.RequestAborted);
-                }
-            }
-
-            await output.Body.WriteAsync(
-                EventStreamMessage.Event("InvokeComplete", "application/json", CompleteEvent(response)), context.RequestAborted);
+            await stream.CompleteAsync(response);
         });
-    }
-
-    /// <summary><c>{"ErrorCode","ErrorDetails","LogResult"}</c>: the error's type and message, and the log tail if asked for.</summary>
-    private static byte[] CompleteEvent(InvokeResponse response)
-    {
-        var complete = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (response.FunctionError is not null)
-        {
-            var (type, message) = ErrorOf(response.Payload);
-            complete["ErrorCode"] = type ?? response.FunctionError;
-            complete["ErrorDetails"] = message ?? Encoding.UTF8.GetString(response.Payload.Span);
-        }
-
-        if (response.LogResult is not null)
-        {
-            complete["LogResult"] = response.LogResult;
-        }
-
-        return JsonSerializer.SerializeToUtf8Bytes(complete);
-    }
-
-    private static (string? Type, string? Message) ErrorOf(ReadOnlyMemory<byte> payload)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(payload);
-            var root = document.RootElement;
-            return root.ValueKind != JsonValueKind.Object
-                ? (null, null)
-                : (Text(root, "errorType"), Text(root, "errorMessage"));
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
-
-        static string? Text(JsonElement root, string name) =>
-            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
     }
 
     private static async Task<InvokeRequest> ReadRequestAsync(HttpContext context, string functionName)

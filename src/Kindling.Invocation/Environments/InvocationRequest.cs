@@ -19,4 +19,6 @@ public sealed record InvocationRequest
     public string ContentType { get; init; } = "application/json";
     /// <summary>True when the caller asked for <c>X-Amz-Log-Type: Tail</c>.</summary>
     public bool TailLog { get; init; }
+    /// <summary>Where a streamed response goes as it is produced (InvokeWithResponseStream), or null.</summary>
+    public IResponseStream? ResponseStream { get; init; }
 }

@@ -1,3 +1,5 @@
+using Kindling.Invocation.Environments;
+
 namespace Kindling.Invocation.Frontend;
 
 /// <summary>An Invoke call as received: the path's function name and the headers Lambda reads.</summary>
@@ -19,4 +21,6 @@ public sealed record InvokeRequest
     public required string RequestId { get; init; }
     /// <summary>The payload bytes.</summary>
     public required ReadOnlyMemory<byte> Payload { get; init; }
+    /// <summary>InvokeWithResponseStream: where a streamed response goes as it is produced.</summary>
+    public IResponseStream? ResponseStream { get; init; }
 }

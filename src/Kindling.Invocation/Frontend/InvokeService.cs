@@ -55,6 +55,7 @@ public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, 
         }
 
         var spec = await specs.ForAsync(resolved.Version, cancellationToken);
+        request.ResponseStream?.Begin(configuration.Version);
         InvocationResult result;
         try
         {
@@ -68,6 +69,7 @@ public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, 
                     TraceId = request.TraceHeader ?? NewTraceId(),
                     ClientContext = clientContext,
                     TailLog = request.LogType == "Tail",
+                    ResponseStream = request.ResponseStream,
                 },
                 cancellationToken);
         }

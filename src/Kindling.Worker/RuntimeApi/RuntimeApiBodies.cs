@@ -6,6 +6,9 @@ internal static class RuntimeApiBodies
     /// <summary>Largest response or error a runtime may post for a buffered invoke (6 MB + 100 bytes).</summary>
     public const int MaxPayloadBytes = 6_291_556;
 
+    /// <summary>A response streamed to its caller as it comes may be larger (Lambda: 200 MB).</summary>
+    public const long MaxStreamedBytes = 200L * 1024 * 1024;
+
     public static ReadOnlyMemory<byte> Accepted { get; } = """{"status":"OK"}"""u8.ToArray();
 
     public static ReadOnlyMemory<byte> InvalidRequestId { get; } =

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kindling.Invocation.Environments;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -144,6 +145,13 @@ internal sealed class RuntimeApiHandler
     private static async Task ResponseAsync(HttpContext context, PendingInvocation? invocation)
     {
         var request = context.Request;
+        if (invocation?.Request.ResponseStream is { } sink
+            && string.Equals(request.Headers[ResponseModeHeader], StreamingMode, StringComparison.OrdinalIgnoreCase))
+        {
+            await StreamResponseAsync(context, invocation, sink);
+            return;
+        }
+
         var body = await ReadInvocationBodyAsync(context, invocation);
         if (body is null || invocation is null)
         {
@@ -155,6 +163,68 @@ internal sealed class RuntimeApiHandler
             && request.SupportsTrailers() && request.CheckTrailersAvailable())
         {
             // A streamed response that failed midway: the error rides in trailers, and replaces the body.
+            var errorType = request.GetTrailer(ErrorTypeHeader);
+            if (!StringValues.IsNullOrEmpty(errorType))
+            {
+                outcome = RuntimeOutcome.Error(DecodeErrorBody(request.GetTrailer(ErrorBodyTrailer), errorType.ToString()), errorType.ToString());
+            }
+        }
+
+        var accepted = invocation.TryComplete(outcome);
+        await WriteAsync(
+            context,
+            accepted ? StatusCodes.Status202Accepted : StatusCodes.Status400BadRequest,
+            accepted ? RuntimeApiBodies.Accepted : RuntimeApiBodies.InvalidRequestId);
+    }
+
+    /// <summary>
+    /// A streamed response whose caller reads it as it comes (InvokeWithResponseStream): each chunk is written to the
+    /// caller as it arrives, nothing is kept; the invocation's outcome is an empty response, or the error of the
+    /// trailers. A caller that went away, or an invocation that ended meanwhile (timeout), stops the forwarding, not
+    /// the reading: the runtime finishes its post.
+    /// </summary>
+    private static async Task StreamResponseAsync(HttpContext context, PendingInvocation invocation, IResponseStream sink)
+    {
+        var request = context.Request;
+        var reader = request.BodyReader;
+        long total = 0;
+        var forwarding = true;
+        while (true)
+        {
+            var result = await reader.ReadAsync(context.RequestAborted);
+            foreach (var segment in result.Buffer)
+            {
+                total += segment.Length;
+                if (forwarding && !invocation.Outcome.IsCompleted)
+                {
+                    try
+                    {
+                        await sink.WriteAsync(segment, context.RequestAborted);
+                    }
+                    catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+                    {
+                        forwarding = false;
+                    }
+                }
+            }
+
+            reader.AdvanceTo(result.Buffer.End);
+            if (total > RuntimeApiBodies.MaxStreamedBytes)
+            {
+                invocation.TryComplete(RuntimeOutcome.TooLarge);
+                await WriteAsync(context, StatusCodes.Status413PayloadTooLarge, RuntimeApiBodies.RequestEntityTooLarge);
+                return;
+            }
+
+            if (result.IsCompleted)
+            {
+                break;
+            }
+        }
+
+        var outcome = RuntimeOutcome.Response([]);
+        if (request.SupportsTrailers() && request.CheckTrailersAvailable())
+        {
             var errorType = request.GetTrailer(ErrorTypeHeader);
             if (!StringValues.IsNullOrEmpty(errorType))
             {

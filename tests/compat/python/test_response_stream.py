@@ -3,7 +3,7 @@ Node functions using awslambda.streamifyResponse, and a plain function."""
 import base64
 import json
 
-from harness import ROLE, ServerTestCase, unique_name
+from harness import ROLE, ServerTestCase, make_zip, unique_name
 from test_runtime_nodejs import RUNTIME, handlers_zip
 
 
@@ -57,8 +57,9 @@ class ResponseStreamTests(ServerTestCase):
         self.assertEqual(complete, {})
 
     def test_InvokeWithResponseStream_FunctionError_InInvokeComplete(self):
+        # What was streamed before the failure has reached the caller; the error ends the stream.
         _, body, [complete] = self.stream(self.function("stream.failsMidway"))
-        self.assertEqual(body, b"")
+        self.assertEqual(body, b"partial")
         self.assertEqual(complete.get("ErrorCode"), "Error")
         self.assertEqual(complete.get("ErrorDetails"), "stream failure")
 
@@ -82,3 +83,24 @@ class ResponseStreamTests(ServerTestCase):
         resp = self.lam.invoke_with_response_stream(FunctionName=self.function("app.echo"), InvocationType="DryRun",
                                                     Payload=b"{}")
         self.assertEqual(resp["StatusCode"], 204)
+
+    def test_InvokeWithResponseStream_ChunksGoOutAsWritten_BeforeTheFunctionEnds(self):
+        # The function writes a chunk and never finishes: the chunk reaches the caller anyway (it was forwarded as
+        # the runtime posted it), then the timeout ends the stream.
+        name = unique_name("stream")
+        code = make_zip({"index.js": "exports.handler = awslambda.streamifyResponse(async (event, stream) => {\n"
+                                     "  stream.write('first chunk');\n"
+                                     "  await new Promise(() => {});\n"
+                                     "});\n"})
+        self.lam.create_function(FunctionName=name, Role=ROLE, Runtime=RUNTIME, Handler="index.handler", MemorySize=512,
+                                 Timeout=2, Code={"ZipFile": code})
+        self.lam.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 300})
+        _, body, [complete] = self.stream(name)
+        self.assertEqual(body, b"first chunk")
+        self.assertEqual(complete.get("ErrorCode"), "Sandbox.Timedout")
+        self.assertRegex(complete.get("ErrorDetails", ""), r"^RequestId: \S+ Error: Task timed out after 2\.00 seconds$")
+
+    def test_InvokeWithResponseStream_SynchronousInvokeOfStreamingHandler_WholeBody(self):
+        resp = self.lam.invoke(FunctionName=self.function("stream.chunks"), Payload=b'{"parts": ["a", "b"]}')
+        self.assertEqual(resp["Payload"].read(), b"ab")
+
