@@ -7,7 +7,9 @@ namespace Kindling.Worker.Extensions;
 /// extensions' Init, then starts the runtime as its child and reports its exit. It stays the sandbox's main
 /// process, so extensions outlive a runtime that crashed or timed out and still get their SHUTDOWN event.
 /// Each extension's output goes through a line tagger (<see cref="LineMark"/> first), so the log knows
-/// extension lines from the function's. SIGTERM is passed to the runtime; SIGUSR1 kills it (a timeout).
+/// extension lines from the function's. SIGTERM is passed to the runtime; SIGUSR1 kills it (a timeout). A trapped
+/// signal interrupts bash's <c>wait</c>, so the last wait (for the extensions, which may still be handling
+/// SHUTDOWN) is repeated until it really returns: the launcher ending would end the whole sandbox.
 /// </summary>
 internal static class ExtensionLauncher
 {
@@ -32,7 +34,7 @@ internal static class ExtensionLauncher
         trap 'kill -KILL $r 2>/dev/null' USR1
         while :; do wait $r 2>/dev/null; c=$?; kill -0 $r 2>/dev/null || break; done
         k "runtime-exited/$c"
-        wait
+        while ! wait; do :; done
         """;
 
     /// <summary>The launcher's command line around the runtime's.</summary>

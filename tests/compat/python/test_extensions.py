@@ -101,7 +101,7 @@ class ExtensionsTest(ServerTestCase):
         try:
             wait_until(logged, timeout=10, what="the extension's SHUTDOWN line")
         except AssertionError:
-            self.fail("no SHUTDOWN line in:\n" + "".join(lines))
+            self.fail("no SHUTDOWN line in:\n" + "".join(lines) + "\nserver output:\n" + self.server.output())
 
 
 if __name__ == "__main__":
