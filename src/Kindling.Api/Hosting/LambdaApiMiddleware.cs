@@ -3,8 +3,10 @@ using System.Security.Cryptography;
 using Kindling.Api.Authentication;
 using Kindling.Api.Errors;
 using Kindling.Functions.Errors;
+using Kindling.Queues.Sqs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Kindling.Api.Hosting;
@@ -16,12 +18,19 @@ namespace Kindling.Api.Hosting;
 internal sealed partial class LambdaApiMiddleware(RequestDelegate next, SigV4Verifier verifier, ILogger<LambdaApiMiddleware> logger)
 {
     private static readonly string[] LambdaService = ["lambda"];
+    private static readonly string[] SqsService = ["sqs"];
 
     public async Task InvokeAsync(HttpContext context)
     {
         var requestId = Guid.NewGuid().ToString();
         context.Items[RequestIds.Key] = requestId;
         context.Response.Headers["x-amzn-RequestId"] = requestId;
+        if (SqsRequests.Detect(context.Request) is { } sqsProtocol && context.RequestServices.GetService<SqsApi>() is { } sqs)
+        {
+            await HandleSqsAsync(context, sqs, sqsProtocol, requestId);
+            return;
+        }
+
         try
         {
             if (!IsUnsigned(context.Request.Path))
@@ -57,6 +66,49 @@ internal sealed partial class LambdaApiMiddleware(RequestDelegate next, SigV4Ver
 
     private async Task AuthenticateAsync(HttpContext context)
     {
+        var (result, _) = await VerifyAsync(context, LambdaService);
+        if (!result.Succeeded)
+        {
+            throw new LambdaException(HttpStatusCode.Forbidden, result.ErrorCode!, result.ErrorMessage!, capitalMessage: false, type: "User");
+        }
+    }
+
+    /// <summary>SQS requests share the endpoint: signed for the service <c>sqs</c>, answered in SQS's shapes (Kindling.Queues).</summary>
+    private async Task HandleSqsAsync(HttpContext context, SqsApi sqs, SqsProtocol protocol, string requestId)
+    {
+        try
+        {
+            var (result, body) = await VerifyAsync(context, SqsService);
+            if (!result.Succeeded)
+            {
+                await SqsApi.WriteErrorAsync(context, protocol, SqsApi.AuthenticationError(result.ErrorCode!, result.ErrorMessage!), requestId);
+                return;
+            }
+
+            await sqs.HandleAsync(context, protocol, body, requestId, result.Key!.AccessKeyId);
+        }
+        catch (LambdaException ex) when (!context.Response.HasStarted)
+        {
+            await SqsApi.WriteErrorAsync(context, protocol, new Kindling.Queues.Errors.QueueException(ex.Status, ex.Code, ex.Code, ex.Message), requestId);
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            await SqsApi.WriteErrorAsync(context, protocol,
+                new Kindling.Queues.Errors.QueueException((HttpStatusCode)ex.StatusCode, "InvalidRequest", "InvalidRequest", ex.Message), requestId);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (a long poll abandoned).
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            LogUnhandled(logger, context.Request.Method, context.Request.Path, ex);
+            await SqsApi.WriteErrorAsync(context, protocol, SqsApi.InternalError(), requestId);
+        }
+    }
+
+    private async Task<(SigV4Result Result, ReadOnlyMemory<byte> Body)> VerifyAsync(HttpContext context, IReadOnlyCollection<string> services)
+    {
         var request = context.Request;
         var body = await RequestBody.ReadAsync(context, RequestBody.MaxCodeRequestBytes);
         var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
@@ -70,11 +122,7 @@ internal sealed partial class LambdaApiMiddleware(RequestDelegate next, SigV4Ver
         var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
         var rawQuery = queryStart < 0 ? "" : rawTarget[(queryStart + 1)..];
         var payloadHash = Convert.ToHexStringLower(SHA256.HashData(body.Span));
-        var result = verifier.Verify(new SigV4Request(request.Method, rawPath, rawQuery, headers, payloadHash), LambdaService);
-        if (!result.Succeeded)
-        {
-            throw new LambdaException(HttpStatusCode.Forbidden, result.ErrorCode!, result.ErrorMessage!, capitalMessage: false, type: "User");
-        }
+        return (verifier.Verify(new SigV4Request(request.Method, rawPath, rawQuery, headers, payloadHash), services), body);
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]

@@ -6,6 +6,8 @@ using Kindling.Functions.Arns;
 using Kindling.Functions.Services;
 using Kindling.Invocation;
 using Kindling.Invocation.Workers;
+using Kindling.Queues;
+using Kindling.Queues.Engine;
 using Kindling.Server.Configuration;
 using Kindling.Storage;
 using Kindling.Worker;
@@ -64,6 +66,12 @@ internal static class ServerHost
             HostRuntimes.Catalog(runtimes));
         builder.Services.AddLambdaApi(options.Region, baseUrl, [rootKey]);
         builder.Services.AddKindlingInvokeFrontend();
+        builder.Services.AddKindlingQueues(new QueueEngineOptions
+        {
+            DatabasePath = Path.Combine(options.DataDirectory, "queues.db"),
+            Region = options.Region,
+            AccountId = options.AccountId,
+        });
         // Hosted services stop in reverse order: the worker's Runtime API server must outlive the manager's shutdown
         // of the environments, so extensions get their SHUTDOWN (spindown) event when the server stops.
         builder.Services.AddSingleton(runtimes);
