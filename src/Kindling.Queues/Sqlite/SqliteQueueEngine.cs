@@ -60,7 +60,7 @@ internal sealed partial class SqliteQueueEngine : IQueueEngine, IDisposable
                 return ValueTask.FromResult(existing.ToInfo());
             }
 
-            CheckDeadLetterTarget(effective, effective.ContainsKey(QueueAttributeNames.FifoQueue));
+            CheckDeadLetterTarget(effective, effective.ContainsKey(QueueAttributeNames.FifoQueue), attributes);
             var now = _time.GetUtcNow().ToUnixTimeSeconds();
             var state = new QueueState(name, ArnOf(name), effective, new Dictionary<string, string>(tags, StringComparer.Ordinal), now, now);
             using var command = Command("INSERT INTO queues (name, attributes, tags, created, modified) VALUES ($name, $attributes, $tags, $created, $created);",
@@ -173,7 +173,7 @@ internal sealed partial class SqliteQueueEngine : IQueueEngine, IDisposable
                 }
             }
 
-            CheckDeadLetterTarget(updated, state.Settings.Fifo);
+            CheckDeadLetterTarget(updated, state.Settings.Fifo, attributes);
             var settings = QueueSettings.From(updated);
             var now = _time.GetUtcNow().ToUnixTimeSeconds();
             using var command = Command("UPDATE queues SET attributes = $attributes, modified = $now WHERE name = $q;",
@@ -242,14 +242,17 @@ internal sealed partial class SqliteQueueEngine : IQueueEngine, IDisposable
         state.Tags = tags;
     }
 
-    private void CheckDeadLetterTarget(Dictionary<string, string> attributes, bool fifo)
+    /// <summary>Errors quote the policy as the client sent it (<paramref name="given"/>), not its canonical form.</summary>
+    private void CheckDeadLetterTarget(Dictionary<string, string> attributes, bool fifo, IReadOnlyDictionary<string, string> given)
     {
-        if (!attributes.TryGetValue(QueueAttributeNames.RedrivePolicy, out var json) || json.Length == 0)
+        if (!attributes.TryGetValue(QueueAttributeNames.RedrivePolicy, out var canonical) || canonical.Length == 0)
         {
             return;
         }
 
-        var policy = RedrivePolicy.Parse(json);
+        var json = given.GetValueOrDefault(QueueAttributeNames.RedrivePolicy) ?? canonical;
+
+        var policy = RedrivePolicy.Parse(canonical);
         var prefix = ArnOf("");
         if (!policy.DeadLetterTargetArn.StartsWith(prefix, StringComparison.Ordinal)
             || !_queues.TryGetValue(policy.DeadLetterTargetArn[prefix.Length..], out var target))
