@@ -2,6 +2,7 @@ using Kindling.Queues.Engine;
 using Kindling.Queues.Sqlite;
 using Kindling.Queues.Sqs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Kindling.Queues;
@@ -15,7 +16,8 @@ public static class QueuesServiceCollectionExtensions
         services.AddSingleton(sp => new SqliteQueueEngine(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteQueueEngine>>()));
         services.AddSingleton<IQueueEngine>(sp => sp.GetRequiredService<SqliteQueueEngine>());
         services.AddSingleton(sp => new SqsApi(
-            new SqsOperations(sp.GetRequiredService<IQueueEngine>(), new QueueUrls(options.AccountId)),
+            new SqsOperations(sp.GetRequiredService<IQueueEngine>(), new QueueUrls(options.AccountId),
+                sp.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None),
             sp.GetRequiredService<ILogger<SqsApi>>()));
         return services;
     }

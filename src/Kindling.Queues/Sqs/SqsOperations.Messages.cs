@@ -143,7 +143,18 @@ internal sealed partial class SqsOperations
         var systemNames = SqsInput.List(input, "AttributeNames").Concat(SqsInput.List(input, "MessageSystemAttributeNames")).ToHashSet(StringComparer.Ordinal);
         var allSystem = systemNames.Contains("All");
         var attributeNames = SqsInput.List(input, "MessageAttributeNames");
-        var messages = await engine.ReceiveAsync(queue, options, cancellationToken);
+        IReadOnlyList<ReceivedMessage> messages;
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+        try
+        {
+            messages = await engine.ReceiveAsync(queue, options, wait.Token);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The server is stopping: a long poll ends now with no messages rather than holding the shutdown.
+            messages = [];
+        }
+
         if (messages.Count == 0)
         {
             return new JsonObject();

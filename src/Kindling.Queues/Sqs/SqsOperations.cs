@@ -11,7 +11,7 @@ namespace Kindling.Queues.Sqs;
 /// SQS's operations over the engine, protocol-neutral: the input in the JSON protocol's shape, the result likewise
 /// (null for operations that return nothing).
 /// </summary>
-internal sealed partial class SqsOperations(IQueueEngine engine, QueueUrls urls)
+internal sealed partial class SqsOperations(IQueueEngine engine, QueueUrls urls, CancellationToken stopping)
 {
     public async Task<JsonObject?> ExecuteAsync(string action, JsonObject input, HttpRequest request, string senderId, CancellationToken cancellationToken)
     {
