@@ -50,8 +50,7 @@ internal static class XmlOutput
             writer.WriteElementString("Type", type);
             writer.WriteElementString("Code", code);
             writer.WriteElementString("Message", message);
-            writer.WriteStartElement("Detail");
-            writer.WriteEndElement();
+            writer.WriteRaw("<Detail/>");
             writer.WriteEndElement();
             writer.WriteElementString("RequestId", requestId);
             writer.WriteEndElement();

@@ -451,6 +451,64 @@ class AwsCliSqsTests(SqsTestCase):
         self.assertEqual(got["Attributes"]["MessageDeduplicationId"], "d1")
 
 
+class SqsWireTests(SqsTestCase):
+    """Exact wire shapes, with requests signed by hand for the service sqs."""
+
+    def send(self, path, body, headers):
+        import botocore.auth, botocore.awsrequest, botocore.credentials, urllib.request, urllib.error
+        req = botocore.awsrequest.AWSRequest(method="POST", url=self.server.endpoint + path, data=body.encode(), headers=headers)
+        botocore.auth.SigV4Auth(botocore.credentials.Credentials(self.server.access_key_id, self.server.secret_access_key),
+                                "sqs", REGION).add_auth(req)
+        prepared = req.prepare()
+        ureq = urllib.request.Request(prepared.url, data=body.encode(), method="POST", headers=dict(prepared.headers.items()))
+        try:
+            with urllib.request.urlopen(ureq, timeout=30) as resp:
+                return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read().decode()
+
+    def query(self, path, body):
+        return self.send(path, body, {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+
+    def test_query_error_document(self):
+        status, headers, body = self.query("/", "Action=GetQueueUrl&Version=2012-11-05&QueueName=missing")
+        self.assertEqual(status, 400)
+        self.assertEqual(headers["content-type"], "text/xml")
+        request_id = headers["x-amzn-requestid"]
+        self.assertEqual(body, '<?xml version="1.0"?><ErrorResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/">'
+                               '<Error><Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code>'
+                               '<Message>The specified queue does not exist.</Message><Detail/></Error>'
+                               f'<RequestId>{request_id}</RequestId></ErrorResponse>')
+
+    def test_query_to_queue_url_path_and_response_document(self):
+        name = unique_name("wire")
+        self.sqs.create_queue(QueueName=name)
+        status, headers, body = self.query(f"/{ACCOUNT}/{name}", "Action=SendMessage&Version=2012-11-05&MessageBody=hi")
+        self.assertEqual(status, 200, body)
+        message_id = re.search(r"<MessageId>([^<]+)</MessageId>", body).group(1)
+        self.assertEqual(body, '<?xml version="1.0"?><SendMessageResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/">'
+                               f'<SendMessageResult><MessageId>{message_id}</MessageId>'
+                               f'<MD5OfMessageBody>{hashlib.md5(b"hi").hexdigest()}</MD5OfMessageBody></SendMessageResult>'
+                               f'<ResponseMetadata><RequestId>{headers["x-amzn-requestid"]}</RequestId></ResponseMetadata>'
+                               '</SendMessageResponse>')
+
+    def test_query_unknown_action(self):
+        status, _, body = self.query("/", "Action=Frobnicate&Version=2012-11-05")
+        self.assertEqual(status, 400)
+        self.assertIn("<Code>InvalidAction</Code><Message>The action Frobnicate is not valid for this endpoint.</Message>", body)
+
+    def test_json_error_document(self):
+        status, headers, body = self.send("/", json.dumps({"QueueName": "missing"}),
+                                          {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AmazonSQS.GetQueueUrl"})
+        self.assertEqual(status, 400)
+        self.assertEqual(headers["x-amzn-query-error"], "AWS.SimpleQueueService.NonExistentQueue;Sender")
+        self.assertEqual(json.loads(body), {"__type": "com.amazonaws.sqs#QueueDoesNotExist",
+                                            "message": "The specified queue does not exist."})
+
+    def test_lambda_api_unaffected(self):
+        self.assertIn("Functions", self.lam.list_functions())
+
+
 class SqsDurabilityTests(unittest.TestCase):
     """A message whose send was answered survives SIGKILL; in-flight messages come back after their timeout."""
 
