@@ -72,6 +72,7 @@ internal sealed partial class SqliteQueueEngine
                 ? null
                 : Md5Digests.OfAttributes([new("AWSTraceHeader", new MessageAttribute("String", message.TraceHeader, null))]);
             var now = NowMs();
+            var id = Guid.NewGuid().ToString();
             using var transaction = _connection.BeginTransaction(deferred: false);
             string? sequenceNumber = null;
             if (dedupId is not null)
@@ -97,10 +98,9 @@ internal sealed partial class SqliteQueueEngine
 
                 Execute(transaction, "INSERT INTO dedup (queue, scope, dedup_id, expires, message_id, sequence_number) VALUES ($q, $scope, $d, $expires, $id, $sn);",
                     ("$q", queue), ("$scope", scope), ("$d", dedupId), ("$expires", now + (long)DeduplicationWindow.TotalMilliseconds),
-                    ("$id", ""), ("$sn", sequenceNumber));
+                    ("$id", id), ("$sn", sequenceNumber));
             }
 
-            var id = Guid.NewGuid().ToString();
             var delay = message.DelaySeconds ?? settings.DelaySeconds;
             Execute(transaction, """
                 INSERT INTO messages (queue, id, body, attributes, trace_header, sender_id, sent, visible_at, group_id, dedup_id, sequence_number)
@@ -109,11 +109,6 @@ internal sealed partial class SqliteQueueEngine
                 ("$q", queue), ("$id", id), ("$body", message.Body), ("$attributes", StoredJson.FromAttributes(message.Attributes)),
                 ("$trace", message.TraceHeader), ("$sender", message.SenderId), ("$now", now), ("$visible", now + (delay * 1000L)),
                 ("$group", message.MessageGroupId), ("$dedup", dedupId), ("$sn", sequenceNumber));
-            if (dedupId is not null)
-            {
-                Execute(transaction, "UPDATE dedup SET message_id = $id WHERE queue = $q AND sequence_number = $sn;", ("$id", id), ("$q", queue), ("$sn", sequenceNumber));
-            }
-
             transaction.Commit();
             state.Signal.Pulse();
             return ValueTask.FromResult(new SentMessage(id, md5Body, md5Attributes, md5System, sequenceNumber));
