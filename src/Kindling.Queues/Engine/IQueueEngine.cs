@@ -32,6 +32,9 @@ public interface IQueueEngine
     /// <summary>Sends a message; it is durable when this returns.</summary>
     ValueTask<SentMessage> SendAsync(string queue, OutgoingMessage message, CancellationToken cancellationToken);
 
+    /// <summary>Sends up to ten messages in one commit; each succeeds or fails on its own.</summary>
+    ValueTask<IReadOnlyList<SendOutcome>> SendBatchAsync(string queue, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken);
+
     /// <summary>
     /// Receives up to <see cref="ReceiveOptions.MaxNumberOfMessages"/> messages, hiding them for the visibility
     /// timeout; waits up to <see cref="ReceiveOptions.WaitTimeSeconds"/> for one to arrive (woken by sends, not
@@ -42,6 +45,9 @@ public interface IQueueEngine
 
     /// <summary>Deletes the message of this delivery; a stale handle or a message already gone changes nothing.</summary>
     ValueTask DeleteMessageAsync(string queue, string receiptHandle, CancellationToken cancellationToken);
+
+    /// <summary>Deletes up to ten deliveries in one commit; the error of each that failed, else null.</summary>
+    ValueTask<IReadOnlyList<Errors.QueueException?>> DeleteMessageBatchAsync(string queue, IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken);
 
     /// <summary>Hides an in-flight message for <paramref name="visibilityTimeoutSeconds"/> from now (0 makes it visible).</summary>
     ValueTask ChangeVisibilityAsync(string queue, string receiptHandle, int visibilityTimeoutSeconds, CancellationToken cancellationToken);

@@ -17,102 +17,131 @@ internal sealed partial class SqliteQueueEngine
 
     public ValueTask<SentMessage> SendAsync(string queue, OutgoingMessage message, CancellationToken cancellationToken)
     {
+        var outcome = Send(queue, [message])[0];
+        return outcome.Error is { } error ? throw error : ValueTask.FromResult(outcome.Message!);
+    }
+
+    public ValueTask<IReadOnlyList<SendOutcome>> SendBatchAsync(string queue, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Send(queue, messages));
+
+    /// <summary>Sends in one transaction (one fsync for a batch); a message that breaks a rule fails alone.</summary>
+    private IReadOnlyList<SendOutcome> Send(string queue, IReadOnlyList<OutgoingMessage> messages)
+    {
+        lock (_gate)
+        {
+            var state = Find(queue);
+            var outcomes = new SendOutcome[messages.Count];
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            for (var i = 0; i < messages.Count; i++)
+            {
+                try
+                {
+                    outcomes[i] = new SendOutcome(SendOne(state, messages[i], transaction), null);
+                }
+                catch (QueueException ex)
+                {
+                    outcomes[i] = new SendOutcome(null, ex);
+                }
+            }
+
+            transaction.Commit();
+            state.Signal.Pulse();
+            return outcomes;
+        }
+    }
+
+    private SentMessage SendOne(QueueState state, OutgoingMessage message, SqliteTransaction transaction)
+    {
+        var queue = state.Name;
         if (message.Body.Length == 0)
         {
             throw QueueErrors.MissingParameter("MessageBody");
         }
 
         MessageValidation.CheckCharacters(message.Body);
-        lock (_gate)
+        var settings = state.Settings;
+        var size = MessageValidation.Size(message);
+        if (size > settings.MaximumMessageSize)
         {
-            var state = Find(queue);
-            var settings = state.Settings;
-            var size = MessageValidation.Size(message);
-            if (size > settings.MaximumMessageSize)
+            throw QueueErrors.InvalidParameterValue(
+                $"One or more parameters are invalid. Reason: Message must be shorter than {settings.MaximumMessageSize} bytes.");
+        }
+
+        if (message.DelaySeconds is { } requested)
+        {
+            if (requested is < 0 or > 900)
             {
-                throw QueueErrors.InvalidParameterValue(
-                    $"One or more parameters are invalid. Reason: Message must be shorter than {settings.MaximumMessageSize} bytes.");
+                throw QueueErrors.InvalidParameter("DelaySeconds", requested, "DelaySeconds must be >= 0 and <= 900.");
             }
 
-            if (message.DelaySeconds is { } requested)
-            {
-                if (requested is < 0 or > 900)
-                {
-                    throw QueueErrors.InvalidParameter("DelaySeconds", requested, "DelaySeconds must be >= 0 and <= 900.");
-                }
-
-                if (settings.Fifo)
-                {
-                    throw QueueErrors.InvalidParameter("DelaySeconds", requested, "The request include parameter that is not valid for this queue type.");
-                }
-            }
-
-            string? dedupId = null;
             if (settings.Fifo)
             {
-                if (string.IsNullOrEmpty(message.MessageGroupId))
-                {
-                    throw QueueErrors.MissingParameter("MessageGroupId");
-                }
-
-                dedupId = message.MessageDeduplicationId
-                    ?? (settings.ContentBasedDeduplication
-                        ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(message.Body)))
-                        : throw QueueErrors.InvalidParameterValue(
-                            "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"));
+                throw QueueErrors.InvalidParameter("DelaySeconds", requested, "The request include parameter that is not valid for this queue type.");
             }
-            else if (message.MessageDeduplicationId is { } unexpected)
-            {
-                throw QueueErrors.InvalidParameter("MessageDeduplicationId", unexpected, "The request includes a parameter that is not valid for this queue type.");
-            }
-
-            var md5Body = Md5Digests.OfBody(message.Body);
-            var md5Attributes = Md5Digests.OfAttributes(message.Attributes);
-            var md5System = message.TraceHeader is null
-                ? null
-                : Md5Digests.OfAttributes([new("AWSTraceHeader", new MessageAttribute("String", message.TraceHeader, null))]);
-            var now = NowMs();
-            var id = Guid.NewGuid().ToString();
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            string? sequenceNumber = null;
-            if (dedupId is not null)
-            {
-                var scope = settings.DeduplicationPerGroup ? message.MessageGroupId! : "";
-                Execute(transaction, "DELETE FROM dedup WHERE queue = $q AND expires <= $now;", ("$q", queue), ("$now", now));
-                using (var lookup = Command("SELECT message_id, sequence_number FROM dedup WHERE queue = $q AND scope = $scope AND dedup_id = $d;",
-                    ("$q", queue), ("$scope", scope), ("$d", dedupId)))
-                {
-                    lookup.Transaction = transaction;
-                    using var reader = lookup.ExecuteReader();
-                    if (reader.Read())
-                    {
-                        return ValueTask.FromResult(new SentMessage(reader.GetString(0), md5Body, md5Attributes, md5System, reader.GetString(1)));
-                    }
-                }
-
-                using (var next = Command("UPDATE queues SET next_sequence = next_sequence + 1 WHERE name = $q RETURNING next_sequence;", ("$q", queue)))
-                {
-                    next.Transaction = transaction;
-                    sequenceNumber = "1" + ((long)next.ExecuteScalar()!).ToString("D19", CultureInfo.InvariantCulture);
-                }
-
-                Execute(transaction, "INSERT INTO dedup (queue, scope, dedup_id, expires, message_id, sequence_number) VALUES ($q, $scope, $d, $expires, $id, $sn);",
-                    ("$q", queue), ("$scope", scope), ("$d", dedupId), ("$expires", now + (long)DeduplicationWindow.TotalMilliseconds),
-                    ("$id", id), ("$sn", sequenceNumber));
-            }
-
-            var delay = message.DelaySeconds ?? settings.DelaySeconds;
-            Execute(transaction, """
-                INSERT INTO messages (queue, id, body, attributes, trace_header, sender_id, sent, visible_at, group_id, dedup_id, sequence_number)
-                VALUES ($q, $id, $body, $attributes, $trace, $sender, $now, $visible, $group, $dedup, $sn);
-                """,
-                ("$q", queue), ("$id", id), ("$body", message.Body), ("$attributes", StoredJson.FromAttributes(message.Attributes)),
-                ("$trace", message.TraceHeader), ("$sender", message.SenderId), ("$now", now), ("$visible", now + (delay * 1000L)),
-                ("$group", message.MessageGroupId), ("$dedup", dedupId), ("$sn", sequenceNumber));
-            transaction.Commit();
-            state.Signal.Pulse();
-            return ValueTask.FromResult(new SentMessage(id, md5Body, md5Attributes, md5System, sequenceNumber));
         }
+
+        string? dedupId = null;
+        if (settings.Fifo)
+        {
+            if (string.IsNullOrEmpty(message.MessageGroupId))
+            {
+                throw QueueErrors.MissingParameter("MessageGroupId");
+            }
+
+            dedupId = message.MessageDeduplicationId
+                ?? (settings.ContentBasedDeduplication
+                    ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(message.Body)))
+                    : throw QueueErrors.InvalidParameterValue(
+                        "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"));
+        }
+        else if (message.MessageDeduplicationId is { } unexpected)
+        {
+            throw QueueErrors.InvalidParameter("MessageDeduplicationId", unexpected, "The request includes a parameter that is not valid for this queue type.");
+        }
+
+        var md5Body = Md5Digests.OfBody(message.Body);
+        var md5Attributes = Md5Digests.OfAttributes(message.Attributes);
+        var md5System = message.TraceHeader is null
+            ? null
+            : Md5Digests.OfAttributes([new("AWSTraceHeader", new MessageAttribute("String", message.TraceHeader, null))]);
+        var now = NowMs();
+        var id = Guid.NewGuid().ToString();
+        string? sequenceNumber = null;
+        if (dedupId is not null)
+        {
+            var scope = settings.DeduplicationPerGroup ? message.MessageGroupId! : "";
+            Execute(transaction, "DELETE FROM dedup WHERE queue = $q AND expires <= $now;", ("$q", queue), ("$now", now));
+            using (var lookup = Command("SELECT message_id, sequence_number FROM dedup WHERE queue = $q AND scope = $scope AND dedup_id = $d;",
+                ("$q", queue), ("$scope", scope), ("$d", dedupId)))
+            {
+                lookup.Transaction = transaction;
+                using var reader = lookup.ExecuteReader();
+                if (reader.Read())
+                {
+                    return new SentMessage(reader.GetString(0), md5Body, md5Attributes, md5System, reader.GetString(1));
+                }
+            }
+
+            using (var next = Command("UPDATE queues SET next_sequence = next_sequence + 1 WHERE name = $q RETURNING next_sequence;", ("$q", queue)))
+            {
+                next.Transaction = transaction;
+                sequenceNumber = "1" + ((long)next.ExecuteScalar()!).ToString("D19", CultureInfo.InvariantCulture);
+            }
+
+            Execute(transaction, "INSERT INTO dedup (queue, scope, dedup_id, expires, message_id, sequence_number) VALUES ($q, $scope, $d, $expires, $id, $sn);",
+                ("$q", queue), ("$scope", scope), ("$d", dedupId), ("$expires", now + (long)DeduplicationWindow.TotalMilliseconds),
+                ("$id", id), ("$sn", sequenceNumber));
+        }
+
+        var delay = message.DelaySeconds ?? settings.DelaySeconds;
+        Execute(transaction, """
+            INSERT INTO messages (queue, id, body, attributes, trace_header, sender_id, sent, visible_at, group_id, dedup_id, sequence_number)
+            VALUES ($q, $id, $body, $attributes, $trace, $sender, $now, $visible, $group, $dedup, $sn);
+            """,
+            ("$q", queue), ("$id", id), ("$body", message.Body), ("$attributes", StoredJson.FromAttributes(message.Attributes)),
+            ("$trace", message.TraceHeader), ("$sender", message.SenderId), ("$now", now), ("$visible", now + (delay * 1000L)),
+            ("$group", message.MessageGroupId), ("$dedup", dedupId), ("$sn", sequenceNumber));
+        return new SentMessage(id, md5Body, md5Attributes, md5System, sequenceNumber);
     }
 
     public async ValueTask<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queue, ReceiveOptions options, CancellationToken cancellationToken)
@@ -179,23 +208,48 @@ internal sealed partial class SqliteQueueEngine
 
     public ValueTask DeleteMessageAsync(string queue, string receiptHandle, CancellationToken cancellationToken)
     {
-        var handle = ReceiptHandle.Decode(receiptHandle);
+        var error = Delete(queue, [receiptHandle])[0];
+        return error is null ? ValueTask.CompletedTask : throw error;
+    }
+
+    public ValueTask<IReadOnlyList<QueueException?>> DeleteMessageBatchAsync(string queue, IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Delete(queue, receiptHandles));
+
+    /// <summary>Deletes in one transaction; a malformed handle fails alone.</summary>
+    private IReadOnlyList<QueueException?> Delete(string queue, IReadOnlyList<string> receiptHandles)
+    {
         lock (_gate)
         {
             var state = Find(queue);
-            if (handle.Queue != queue)
+            var errors = new QueueException?[receiptHandles.Count];
+            var deleted = 0;
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            for (var i = 0; i < receiptHandles.Count; i++)
             {
-                throw QueueErrors.ReceiptHandleIsInvalid(receiptHandle);
+                try
+                {
+                    var handle = ReceiptHandle.Decode(receiptHandles[i]);
+                    if (handle.Queue != queue)
+                    {
+                        throw QueueErrors.ReceiptHandleIsInvalid(receiptHandles[i]);
+                    }
+
+                    deleted += Execute(transaction, "DELETE FROM messages WHERE queue = $q AND id = $id AND receipt = $token;",
+                        ("$q", queue), ("$id", handle.MessageId), ("$token", handle.Token));
+                }
+                catch (QueueException ex)
+                {
+                    errors[i] = ex;
+                }
             }
 
-            var deleted = Execute(null, "DELETE FROM messages WHERE queue = $q AND id = $id AND receipt = $token;",
-                ("$q", queue), ("$id", handle.MessageId), ("$token", handle.Token));
+            transaction.Commit();
             if (deleted > 0 && state.Settings.Fifo)
             {
                 state.Signal.Pulse();
             }
 
-            return ValueTask.CompletedTask;
+            return errors;
         }
     }
 

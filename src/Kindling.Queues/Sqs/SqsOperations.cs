@@ -66,19 +66,14 @@ internal sealed partial class SqsOperations(IQueueEngine engine, QueueUrls urls,
             }
 
             case "SendMessageBatch":
-                return await BatchAsync(input, "SendMessageBatchRequestEntry", async (queue, entry) =>
-                    SendResult(await engine.SendAsync(queue, Outgoing(entry, senderId), cancellationToken), SqsInput.String(entry, "Id")), cancellationToken);
+                return await SendBatchAsync(input, senderId, cancellationToken);
             case "ReceiveMessage":
                 return await ReceiveAsync(input, cancellationToken);
             case "DeleteMessage":
                 await engine.DeleteMessageAsync(Queue(input), SqsInput.Required(input, "ReceiptHandle"), cancellationToken);
                 return null;
             case "DeleteMessageBatch":
-                return await BatchAsync(input, "DeleteMessageBatchRequestEntry", async (queue, entry) =>
-                {
-                    await engine.DeleteMessageAsync(queue, SqsInput.Required(entry, "ReceiptHandle"), cancellationToken);
-                    return new JsonObject { ["Id"] = SqsInput.String(entry, "Id") };
-                }, cancellationToken);
+                return await DeleteBatchAsync(input, cancellationToken);
             case "ChangeMessageVisibility":
                 await engine.ChangeVisibilityAsync(Queue(input), SqsInput.Required(input, "ReceiptHandle"),
                     SqsInput.Int(input, "VisibilityTimeout") ?? throw QueueErrors.MissingParameter("VisibilityTimeout"), cancellationToken);
@@ -168,6 +163,104 @@ internal sealed partial class SqsOperations(IQueueEngine engine, QueueUrls urls,
     private async Task<JsonObject> BatchAsync(JsonObject input, string entryType, Func<string, JsonObject, Task<JsonObject>> run, CancellationToken cancellationToken)
     {
         var queue = Queue(input);
+        var entries = CheckBatch(input, entryType);
+        var successful = new JsonArray();
+        var failed = new JsonArray();
+        foreach (var entry in entries)
+        {
+            try
+            {
+                successful.Add(await run(queue, entry));
+            }
+            catch (QueueException ex) when (ex.Type != "QueueDoesNotExist")
+            {
+                failed.Add(Failure(entry, ex));
+            }
+        }
+
+        _ = cancellationToken;
+        return BatchResult(successful, failed);
+    }
+
+    /// <summary>The valid entries go to the engine together: one commit for the batch.</summary>
+    private async Task<JsonObject> SendBatchAsync(JsonObject input, string senderId, CancellationToken cancellationToken)
+    {
+        var queue = Queue(input);
+        var entries = CheckBatch(input, "SendMessageBatchRequestEntry");
+        var failed = new JsonArray();
+        var valid = new List<(JsonObject Entry, OutgoingMessage Message)>();
+        foreach (var entry in entries)
+        {
+            try
+            {
+                valid.Add((entry, Outgoing(entry, senderId)));
+            }
+            catch (QueueException ex)
+            {
+                failed.Add(Failure(entry, ex));
+            }
+        }
+
+        var successful = new JsonArray();
+        if (valid.Count > 0)
+        {
+            var outcomes = await engine.SendBatchAsync(queue, valid.Select(v => v.Message).ToList(), cancellationToken);
+            for (var i = 0; i < outcomes.Count; i++)
+            {
+                if (outcomes[i].Error is { } error)
+                {
+                    failed.Add(Failure(valid[i].Entry, error));
+                }
+                else
+                {
+                    successful.Add(SendResult(outcomes[i].Message!, SqsInput.String(valid[i].Entry, "Id")));
+                }
+            }
+        }
+
+        return BatchResult(successful, failed);
+    }
+
+    private async Task<JsonObject> DeleteBatchAsync(JsonObject input, CancellationToken cancellationToken)
+    {
+        var queue = Queue(input);
+        var entries = CheckBatch(input, "DeleteMessageBatchRequestEntry");
+        var failed = new JsonArray();
+        var valid = new List<(JsonObject Entry, string Handle)>();
+        foreach (var entry in entries)
+        {
+            try
+            {
+                valid.Add((entry, SqsInput.Required(entry, "ReceiptHandle")));
+            }
+            catch (QueueException ex)
+            {
+                failed.Add(Failure(entry, ex));
+            }
+        }
+
+        var successful = new JsonArray();
+        if (valid.Count > 0)
+        {
+            var errors = await engine.DeleteMessageBatchAsync(queue, valid.Select(v => v.Handle).ToList(), cancellationToken);
+            for (var i = 0; i < errors.Count; i++)
+            {
+                if (errors[i] is { } error)
+                {
+                    failed.Add(Failure(valid[i].Entry, error));
+                }
+                else
+                {
+                    successful.Add(new JsonObject { ["Id"] = SqsInput.String(valid[i].Entry, "Id") });
+                }
+            }
+        }
+
+        return BatchResult(successful, failed);
+    }
+
+    private static List<JsonObject> CheckBatch(JsonObject input, string entryType)
+    {
         var entries = SqsInput.Entries(input);
         if (entries.Count == 0)
         {
@@ -203,28 +296,19 @@ internal sealed partial class SqsOperations(IQueueEngine engine, QueueUrls urls,
             }
         }
 
-        // Entries run one after the other: each is its own committed operation, as in SQS, where some may fail.
-        _ = cancellationToken;
-        var successful = new JsonArray();
-        var failed = new JsonArray();
-        foreach (var entry in entries)
-        {
-            try
-            {
-                successful.Add(await run(queue, entry));
-            }
-            catch (QueueException ex) when (ex.Type != "QueueDoesNotExist")
-            {
-                failed.Add(new JsonObject
-                {
-                    ["Id"] = SqsInput.String(entry, "Id"),
-                    ["SenderFault"] = ex.SenderFault,
-                    ["Code"] = ex.Code,
-                    ["Message"] = ex.Message,
-                });
-            }
-        }
+        return entries;
+    }
 
+    private static JsonObject Failure(JsonObject entry, QueueException error) => new()
+    {
+        ["Id"] = SqsInput.String(entry, "Id"),
+        ["SenderFault"] = error.SenderFault,
+        ["Code"] = error.Code,
+        ["Message"] = error.Message,
+    };
+
+    private static JsonObject BatchResult(JsonArray successful, JsonArray failed)
+    {
         var result = new JsonObject();
         if (successful.Count > 0)
         {

@@ -261,6 +261,22 @@ public abstract class QueueEngineConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task SendBatch_OneInvalidEntry_FailsAlone()
+    {
+        await CreateAsync("q");
+        var outcomes = await Engine.SendBatchAsync("q",
+        [
+            new OutgoingMessage { Body = "a" },
+            new OutgoingMessage { Body = "b", DelaySeconds = 901 },
+            new OutgoingMessage { Body = "c" },
+        ], CancellationToken.None);
+        Assert.NotNull(outcomes[0].Message);
+        Assert.Equal("Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.", outcomes[1].Error!.Message);
+        Assert.NotNull(outcomes[2].Message);
+        Assert.Equal(["a", "c"], (await ReceiveAsync("q")).Select(m => m.Body).Order().ToArray());
+    }
+
+    [Fact]
     public async Task FindByArn_ReturnsQueue()
     {
         await CreateAsync("q");

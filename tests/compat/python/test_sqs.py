@@ -253,6 +253,11 @@ class Boto3SqsTests(SqsTestCase):
         deleted = self.sqs.delete_message_batch(QueueUrl=url, Entries=[
             {"Id": f"d{i}", "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)])
         self.assertEqual(len(deleted["Successful"]), 10)
+        mixed = self.sqs.send_message_batch(QueueUrl=url, Entries=[
+            {"Id": "good", "MessageBody": "fine"}, {"Id": "late", "MessageBody": "x", "DelaySeconds": 901}])
+        self.assertEqual([e["Id"] for e in mixed["Successful"]], ["good"])
+        self.assertEqual(mixed["Failed"], [{"Id": "late", "SenderFault": True, "Code": "InvalidParameterValue",
+                                            "Message": "Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900."}])
         self.assert_sqs_error(self.sqs.send_message_batch, 400, "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
                               "Maximum number of entries per request are 10. You have sent 11.",
                               QueueUrl=url, Entries=[{"Id": f"m{i}", "MessageBody": "x"} for i in range(11)])
