@@ -15,39 +15,119 @@ internal sealed partial class SqliteQueueEngine
     private const string MessageColumns =
         "seq, id, body, attributes, trace_header, sender_id, sent, receive_count, first_receive, group_id, dedup_id, sequence_number";
 
-    public ValueTask<SentMessage> SendAsync(string queue, OutgoingMessage message, CancellationToken cancellationToken)
+    public async ValueTask<SentMessage> SendAsync(string queue, OutgoingMessage message, CancellationToken cancellationToken)
     {
-        var outcome = Send(queue, [message])[0];
-        return outcome.Error is { } error ? throw error : ValueTask.FromResult(outcome.Message!);
+        var outcome = (await SendBatchAsync(queue, [message], cancellationToken))[0];
+        return outcome.Error is { } error ? throw error : outcome.Message!;
     }
 
-    public ValueTask<IReadOnlyList<SendOutcome>> SendBatchAsync(string queue, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Send(queue, messages));
-
-    /// <summary>Sends in one transaction (one fsync for a batch); a message that breaks a rule fails alone.</summary>
-    private IReadOnlyList<SendOutcome> Send(string queue, IReadOnlyList<OutgoingMessage> messages)
+    /// <summary>
+    /// Group commit: concurrent sends share one transaction and one fsync. The first sender to find no flush in
+    /// progress becomes the leader and commits everything pending (its own and whatever arrives meanwhile) until
+    /// nothing is left; the others wait for their outcome, which is set only after the commit.
+    /// </summary>
+    public ValueTask<IReadOnlyList<SendOutcome>> SendBatchAsync(string queue, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        var pending = new PendingSend(queue, messages);
+        bool leader;
+        lock (_pendingGate)
         {
-            var state = Find(queue);
-            var outcomes = new SendOutcome[messages.Count];
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            for (var i = 0; i < messages.Count; i++)
+            _pending.Add(pending);
+            leader = !_flushing;
+            _flushing = true;
+        }
+
+        if (leader)
+        {
+            FlushPendingSends();
+        }
+
+        return new ValueTask<IReadOnlyList<SendOutcome>>(pending.Completion.Task);
+    }
+
+    private void FlushPendingSends()
+    {
+        while (true)
+        {
+            List<PendingSend> batch;
+            lock (_pendingGate)
             {
-                try
+                if (_pending.Count == 0)
                 {
-                    outcomes[i] = new SendOutcome(SendOne(state, messages[i], transaction), null);
+                    _flushing = false;
+                    return;
                 }
-                catch (QueueException ex)
-                {
-                    outcomes[i] = new SendOutcome(null, ex);
-                }
+
+                batch = _pending;
+                _pending = [];
             }
 
-            transaction.Commit();
-            state.Signal.Pulse();
-            return outcomes;
+            try
+            {
+                var results = new List<(PendingSend Send, object Result)>(batch.Count);
+                var touched = new HashSet<QueueState>();
+                lock (_gate)
+                {
+                    using var transaction = _connection.BeginTransaction(deferred: false);
+                    foreach (var send in batch)
+                    {
+                        results.Add((send, SendAll(send, transaction, touched)));
+                    }
+
+                    transaction.Commit();
+                }
+
+                foreach (var state in touched)
+                {
+                    state.Signal.Pulse();
+                }
+
+                foreach (var (send, result) in results)
+                {
+                    if (result is QueueException error)
+                    {
+                        send.Completion.SetException(error);
+                    }
+                    else
+                    {
+                        send.Completion.SetResult((IReadOnlyList<SendOutcome>)result);
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                // The commit failed: nothing of this group is stored, and every sender hears so.
+                foreach (var send in batch)
+                {
+                    send.Completion.TrySetException(ex);
+                }
+            }
         }
+    }
+
+    /// <summary>One request's messages; a message that breaks a rule fails alone, a missing queue fails the request.</summary>
+    private object SendAll(PendingSend send, SqliteTransaction transaction, HashSet<QueueState> touched)
+    {
+        if (!_queues.TryGetValue(send.Queue, out var state))
+        {
+            return QueueErrors.QueueDoesNotExist();
+        }
+
+        var outcomes = new SendOutcome[send.Messages.Count];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            try
+            {
+                outcomes[i] = new SendOutcome(SendOne(state, send.Messages[i], transaction), null);
+            }
+            catch (QueueException ex)
+            {
+                outcomes[i] = new SendOutcome(null, ex);
+            }
+        }
+
+        touched.Add(state);
+        return outcomes;
     }
 
     private SentMessage SendOne(QueueState state, OutgoingMessage message, SqliteTransaction transaction)

@@ -19,6 +19,9 @@ internal sealed partial class SqliteQueueEngine : IQueueEngine, IDisposable
     private readonly QueueEngineOptions _options;
     private readonly ILogger _logger;
     private readonly Dictionary<string, QueueState> _queues = new(StringComparer.Ordinal);
+    private readonly Lock _pendingGate = new();
+    private List<PendingSend> _pending = [];
+    private bool _flushing;
 
     public SqliteQueueEngine(QueueEngineOptions options, TimeProvider time, ILogger<SqliteQueueEngine> logger)
     {

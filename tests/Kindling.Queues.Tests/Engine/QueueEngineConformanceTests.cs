@@ -277,6 +277,22 @@ public abstract class QueueEngineConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task Send_ManyConcurrent_EachStoredOnceWithItsOwnOutcome()
+    {
+        await CreateAsync("q");
+        await CreateAsync("f.fifo", ("FifoQueue", "true"), ("ContentBasedDeduplication", "true"));
+        var standard = Enumerable.Range(0, 100).Select(i => Task.Run(() => SendAsync("q", "m" + i)));
+        var fifo = Enumerable.Range(0, 50).Select(i => Task.Run(() => SendAsync("f.fifo", "f" + i, group: "g")));
+        var missing = Task.Run(() => SendAsync("none", "x"));
+        var sent = await Task.WhenAll(standard.Concat(fifo));
+        Assert.Equal(150, sent.Select(s => s.MessageId).Distinct().Count());
+        Assert.Equal(50, sent.Where(s => s.SequenceNumber is not null).Select(s => s.SequenceNumber).Distinct().Count());
+        Assert.Equal("100", await AttributeAsync("q", "ApproximateNumberOfMessages"));
+        Assert.Equal("50", await AttributeAsync("f.fifo", "ApproximateNumberOfMessages"));
+        Assert.Equal("AWS.SimpleQueueService.NonExistentQueue", (await Assert.ThrowsAsync<QueueException>(() => missing)).Code);
+    }
+
+    [Fact]
     public async Task FindByArn_ReturnsQueue()
     {
         await CreateAsync("q");
