@@ -84,7 +84,7 @@ internal sealed partial class SqsOperations(IQueueEngine engine, QueueUrls urls,
                     await engine.ChangeVisibilityAsync(queue, SqsInput.Required(entry, "ReceiptHandle"),
                         SqsInput.Int(entry, "VisibilityTimeout") ?? throw QueueErrors.MissingParameter("VisibilityTimeout"), cancellationToken);
                     return new JsonObject { ["Id"] = SqsInput.String(entry, "Id") };
-                }, cancellationToken);
+                });
             default:
                 throw new QueueException(System.Net.HttpStatusCode.BadRequest, "com.amazon.coral.service#UnknownOperationException", "InvalidAction",
                     $"The action {action} is not valid for this endpoint.");
@@ -160,7 +160,7 @@ internal sealed partial class SqsOperations(IQueueEngine engine, QueueUrls urls,
         return result.Count == 0 ? new JsonObject() : new JsonObject { ["Attributes"] = result };
     }
 
-    private async Task<JsonObject> BatchAsync(JsonObject input, string entryType, Func<string, JsonObject, Task<JsonObject>> run, CancellationToken cancellationToken)
+    private async Task<JsonObject> BatchAsync(JsonObject input, string entryType, Func<string, JsonObject, Task<JsonObject>> run)
     {
         var queue = Queue(input);
         var entries = CheckBatch(input, entryType);
@@ -178,7 +178,6 @@ internal sealed partial class SqsOperations(IQueueEngine engine, QueueUrls urls,
             }
         }
 
-        _ = cancellationToken;
         return BatchResult(successful, failed);
     }
 
