@@ -37,6 +37,11 @@ internal sealed partial class SqsOperations
         var attributes = new Dictionary<string, MessageAttribute>(StringComparer.Ordinal);
         if (input["MessageAttributes"] is JsonObject given)
         {
+            if (given.Count > 10)
+            {
+                throw QueueErrors.InvalidParameterValue($"Number of message attributes [{given.Count}] exceeds the allowed maximum [10].");
+            }
+
             foreach (var (name, value) in given)
             {
                 attributes[name] = Attribute(name, value as JsonObject);

@@ -186,6 +186,9 @@ class Boto3SqsTests(SqsTestCase):
                               QueueUrl=url, MessageBody="x" * 1025)
         self.assert_sqs_error(self.sqs.send_message, 400, "InvalidMessageContents", QueueUrl=url, MessageBody="bad \x01")
         self.assert_sqs_error(self.sqs.send_message, 400, "InvalidParameterValue",
+                              "Number of message attributes [11] exceeds the allowed maximum [10].", QueueUrl=url, MessageBody="x",
+                              MessageAttributes={f"a{i}": {"DataType": "String", "StringValue": "v"} for i in range(11)})
+        self.assert_sqs_error(self.sqs.send_message, 400, "InvalidParameterValue",
                               "Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.",
                               QueueUrl=url, MessageBody="x", DelaySeconds=901)
 
