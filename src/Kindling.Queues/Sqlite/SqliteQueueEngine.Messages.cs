@@ -21,114 +21,28 @@ internal sealed partial class SqliteQueueEngine
         return outcome.Error is { } error ? throw error : outcome.Message!;
     }
 
-    /// <summary>
-    /// Group commit: concurrent sends share one transaction and one fsync. The first sender to find no flush in
-    /// progress becomes the leader and commits everything pending (its own and whatever arrives meanwhile) until
-    /// nothing is left; the others wait for their outcome, which is set only after the commit.
-    /// </summary>
-    public ValueTask<IReadOnlyList<SendOutcome>> SendBatchAsync(string queue, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
-    {
-        var pending = new PendingSend(queue, messages);
-        bool leader;
-        lock (_pendingGate)
+    /// <summary>Sends in the shared group commit; a message that breaks a rule fails alone.</summary>
+    public async ValueTask<IReadOnlyList<SendOutcome>> SendBatchAsync(string queue, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken) =>
+        await WriteAsync(transaction =>
         {
-            _pending.Add(pending);
-            leader = !_flushing;
-            _flushing = true;
-        }
-
-        if (leader)
-        {
-            FlushPendingSends();
-        }
-
-        return new ValueTask<IReadOnlyList<SendOutcome>>(pending.Completion.Task);
-    }
-
-    private void FlushPendingSends()
-    {
-        while (true)
-        {
-            List<PendingSend> batch;
-            lock (_pendingGate)
+            var state = Find(queue);
+            var outcomes = new SendOutcome[messages.Count];
+            for (var i = 0; i < outcomes.Length; i++)
             {
-                if (_pending.Count == 0)
+                try
                 {
-                    _flushing = false;
-                    return;
+                    outcomes[i] = new SendOutcome(SendOne(state, messages[i], transaction), null);
                 }
-
-                batch = _pending;
-                _pending = [];
-            }
-
-            try
-            {
-                var results = new List<(PendingSend Send, object Result)>(batch.Count);
-                var touched = new HashSet<QueueState>();
-                lock (_gate)
+                catch (QueueException ex)
                 {
-                    using var transaction = _connection.BeginTransaction(deferred: false);
-                    foreach (var send in batch)
-                    {
-                        results.Add((send, SendAll(send, transaction, touched)));
-                    }
-
-                    transaction.Commit();
-                }
-
-                foreach (var state in touched)
-                {
-                    state.Signal.Pulse();
-                }
-
-                foreach (var (send, result) in results)
-                {
-                    if (result is QueueException error)
-                    {
-                        send.Completion.SetException(error);
-                    }
-                    else
-                    {
-                        send.Completion.SetResult((IReadOnlyList<SendOutcome>)result);
-                    }
+                    outcomes[i] = new SendOutcome(null, ex);
                 }
             }
-            catch (Exception ex)
-            {
-                // The commit failed: nothing of this group is stored, and every sender hears so.
-                foreach (var send in batch)
-                {
-                    send.Completion.TrySetException(ex);
-                }
-            }
-        }
-    }
 
-    /// <summary>One request's messages; a message that breaks a rule fails alone, a missing queue fails the request.</summary>
-    private object SendAll(PendingSend send, SqliteTransaction transaction, HashSet<QueueState> touched)
-    {
-        if (!_queues.TryGetValue(send.Queue, out var state))
-        {
-            return QueueErrors.QueueDoesNotExist();
-        }
-
-        var outcomes = new SendOutcome[send.Messages.Count];
-        for (var i = 0; i < outcomes.Length; i++)
-        {
-            try
-            {
-                outcomes[i] = new SendOutcome(SendOne(state, send.Messages[i], transaction), null);
-            }
-            catch (QueueException ex)
-            {
-                outcomes[i] = new SendOutcome(null, ex);
-            }
-        }
-
-        touched.Add(state);
-        return outcomes;
-    }
+            // Waiters take the engine's lock to look, which the flush holds until the commit.
+            state.Signal.Pulse();
+            return (IReadOnlyList<SendOutcome>)outcomes;
+        }).ConfigureAwait(false);
 
     private SentMessage SendOne(QueueState state, OutgoingMessage message, SqliteTransaction transaction)
     {
@@ -254,19 +168,19 @@ internal sealed partial class SqliteQueueEngine
         {
             // Taken before looking, so that a send committed after the look completes this very task.
             var signal = state.Signal.Current;
-            long? nextVisible;
-            lock (_gate)
+            var (received, nextVisible) = await WriteAsync(transaction =>
             {
                 if (!_queues.TryGetValue(queue, out var current) || current != state)
                 {
                     throw QueueErrors.QueueDoesNotExist();
                 }
 
-                var received = Take(state, options, wait > 0, out nextVisible);
-                if (received.Count > 0)
-                {
-                    return received;
-                }
+                var taken = Take(state, options, wait > 0, transaction, out var next);
+                return (taken, next);
+            }).ConfigureAwait(false);
+            if (received.Count > 0)
+            {
+                return received;
             }
 
             var now = _time.GetUtcNow();
@@ -286,24 +200,24 @@ internal sealed partial class SqliteQueueEngine
         }
     }
 
-    public ValueTask DeleteMessageAsync(string queue, string receiptHandle, CancellationToken cancellationToken)
+    public async ValueTask DeleteMessageAsync(string queue, string receiptHandle, CancellationToken cancellationToken)
     {
-        var error = Delete(queue, [receiptHandle])[0];
-        return error is null ? ValueTask.CompletedTask : throw error;
+        if ((await DeleteAsync(queue, [receiptHandle]).ConfigureAwait(false))[0] is { } error)
+        {
+            throw error;
+        }
     }
 
-    public ValueTask<IReadOnlyList<QueueException?>> DeleteMessageBatchAsync(string queue, IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Delete(queue, receiptHandles));
+    public async ValueTask<IReadOnlyList<QueueException?>> DeleteMessageBatchAsync(string queue, IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken) =>
+        await DeleteAsync(queue, receiptHandles).ConfigureAwait(false);
 
-    /// <summary>Deletes in one transaction; a malformed handle fails alone.</summary>
-    private IReadOnlyList<QueueException?> Delete(string queue, IReadOnlyList<string> receiptHandles)
-    {
-        lock (_gate)
+    /// <summary>Deletes in the shared group commit; a malformed handle fails alone.</summary>
+    private Task<IReadOnlyList<QueueException?>> DeleteAsync(string queue, IReadOnlyList<string> receiptHandles) =>
+        WriteAsync(transaction =>
         {
             var state = Find(queue);
             var errors = new QueueException?[receiptHandles.Count];
             var deleted = 0;
-            using var transaction = _connection.BeginTransaction(deferred: false);
             for (var i = 0; i < receiptHandles.Count; i++)
             {
                 try
@@ -323,15 +237,13 @@ internal sealed partial class SqliteQueueEngine
                 }
             }
 
-            transaction.Commit();
             if (deleted > 0 && state.Settings.Fifo)
             {
                 state.Signal.Pulse();
             }
 
-            return errors;
-        }
-    }
+            return (IReadOnlyList<QueueException?>)errors;
+        });
 
     public ValueTask ChangeVisibilityAsync(string queue, string receiptHandle, int visibilityTimeoutSeconds, CancellationToken cancellationToken)
     {
@@ -387,7 +299,7 @@ internal sealed partial class SqliteQueueEngine
         }
     }
 
-    private List<ReceivedMessage> Take(QueueState state, ReceiveOptions options, bool wantNext, out long? nextVisible)
+    private List<ReceivedMessage> Take(QueueState state, ReceiveOptions options, bool wantNext, SqliteTransaction transaction, out long? nextVisible)
     {
         var settings = state.Settings;
         var now = NowMs();
@@ -400,7 +312,6 @@ internal sealed partial class SqliteQueueEngine
         }
 
         var moved = 0;
-        using var transaction = _connection.BeginTransaction(deferred: false);
         ExpireRetained(transaction, state, now);
         while (received.Count < options.MaxNumberOfMessages)
         {
@@ -462,7 +373,6 @@ internal sealed partial class SqliteQueueEngine
             nextVisible = next.ExecuteScalar() as long?;
         }
 
-        transaction.Commit();
         if (moved > 0)
         {
             deadLetters!.Signal.Pulse();

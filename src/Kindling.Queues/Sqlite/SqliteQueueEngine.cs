@@ -20,7 +20,7 @@ internal sealed partial class SqliteQueueEngine : IQueueEngine, IDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, QueueState> _queues = new(StringComparer.Ordinal);
     private readonly Lock _pendingGate = new();
-    private List<PendingSend> _pending = [];
+    private List<PendingWrite> _pending = [];
     private bool _flushing;
 
     public SqliteQueueEngine(QueueEngineOptions options, TimeProvider time, ILogger<SqliteQueueEngine> logger)

@@ -293,6 +293,35 @@ public abstract class QueueEngineConformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task Receive_ManyConcurrentConsumers_EachMessageDeliveredOnce()
+    {
+        await CreateAsync("q");
+        await Engine.SendBatchAsync("q", Enumerable.Range(0, 10).Select(i => new OutgoingMessage { Body = "m" + i }).ToList(), CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(10, 90).Select(i => Task.Run(() => SendAsync("q", "m" + i))));
+        var consumers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            var mine = new List<string>();
+            while (true)
+            {
+                var batch = await ReceiveAsync("q", max: 7);
+                if (batch.Count == 0)
+                {
+                    return mine;
+                }
+
+                mine.AddRange(batch.Select(m => m.Body));
+                var errors = await Engine.DeleteMessageBatchAsync("q", batch.Select(m => m.ReceiptHandle).ToList(), CancellationToken.None);
+                Assert.All(errors, Assert.Null);
+            }
+        }));
+        var received = (await Task.WhenAll(consumers)).SelectMany(m => m).ToList();
+        Assert.Equal(100, received.Count);
+        Assert.Equal(100, received.Distinct().Count());
+        Assert.Equal("0", await AttributeAsync("q", "ApproximateNumberOfMessages"));
+        Assert.Equal("0", await AttributeAsync("q", "ApproximateNumberOfMessagesNotVisible"));
+    }
+
+    [Fact]
     public async Task FindByArn_ReturnsQueue()
     {
         await CreateAsync("q");
