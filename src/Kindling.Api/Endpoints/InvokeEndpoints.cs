@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Kindling.Api.Endpoints;
 
-/// <summary>Invoke (RequestResponse and DryRun) and InvokeWithResponseStream.</summary>
+/// <summary>Invoke (RequestResponse, Event and DryRun), the deprecated InvokeAsync, and InvokeWithResponseStream.</summary>
 internal static class InvokeEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -36,6 +36,9 @@ internal static class InvokeEndpoints
             }
         });
 
+        // InvokeAsync, the deprecated form of an Event invoke: 202 with {"Status":202} (routing also matches the trailing slash old SDKs send).
+        app.MapPost("/2014-11-13/functions/{functionName}/invoke-async", InvokeAsyncAsync);
+
         // PayloadChunk events as the function streams (awslambda.streamifyResponse), then InvokeComplete.
         app.MapPost("/2021-11-15/functions/{functionName}/response-streaming-invocations", async (HttpContext context, string functionName, InvokeService service) =>
         {
@@ -58,6 +61,15 @@ internal static class InvokeEndpoints
 
             await stream.CompleteAsync(response);
         });
+    }
+
+    private static async Task InvokeAsyncAsync(HttpContext context, string functionName, InvokeService service)
+    {
+        var request = await ReadRequestAsync(context, functionName);
+        await service.InvokeAsync(request with { InvocationType = "Event", LogType = null }, context.RequestAborted);
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync("{\"Status\":202}", context.RequestAborted);
     }
 
     private static async Task<InvokeRequest> ReadRequestAsync(HttpContext context, string functionName)

@@ -1,11 +1,13 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Kindling.Functions.Arns;
 using Kindling.Functions.Errors;
 using Kindling.Functions.Services;
 using Kindling.Functions.Validation;
+using Kindling.Invocation.Async;
 using Kindling.Invocation.Environments;
+using Kindling.Queues.Errors;
 
 namespace Kindling.Invocation.Frontend;
 
@@ -13,10 +15,13 @@ namespace Kindling.Invocation.Frontend;
 /// The frontend of Invoke: validates the request as Lambda does, resolves the function and qualifier, checks
 /// the function's state, and hands the invocation to the worker manager.
 /// </summary>
-public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, IWorkerManager workers, TimeProvider time)
+public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, IWorkerManager workers, AsyncEventQueue events, TimeProvider time)
 {
     /// <summary>The largest synchronous request payload.</summary>
     public const int MaxPayloadBytes = 6_291_456;
+
+    /// <summary>The largest asynchronous (Event) payload: 1 MB since October 2025.</summary>
+    public const int MaxEventPayloadBytes = 1_048_576;
 
     private const int MaxClientContextBytes = 3583;
 
@@ -27,6 +32,11 @@ public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, 
         errors.Enum(request.InvocationType, "invocationType", ["Event", "RequestResponse", "DryRun"]);
         errors.Enum(request.LogType, "logType", ["None", "Tail"]);
         errors.ThrowIfAny();
+        if (request.InvocationType == "Event" && request.Payload.Length > MaxEventPayloadBytes)
+        {
+            throw EventTooLarge(request.Payload.Length);
+        }
+
         if (request.Payload.Length > MaxPayloadBytes)
         {
             throw LambdaErrors.RequestTooLarge(MaxPayloadBytes, "InvokeFunction");
@@ -51,7 +61,7 @@ public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, 
 
         if (request.InvocationType == "Event")
         {
-            throw LambdaErrors.InvalidParameter("Asynchronous (Event) invocations are not supported by this Kindling host yet.");
+            return await EnqueueAsync(request, reference, payload, cancellationToken);
         }
 
         var spec = await specs.ForAsync(resolved.Version, cancellationToken);
@@ -66,7 +76,7 @@ public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, 
                     RequestId = request.RequestId,
                     Payload = payload,
                     InvokedFunctionArn = functions.Account.FunctionArn(reference.Name, reference.Qualifier),
-                    TraceId = request.TraceHeader ?? NewTraceId(),
+                    TraceId = request.TraceHeader ?? TraceIds.New(time),
                     ClientContext = clientContext,
                     TailLog = request.LogType == "Tail",
                     ResponseStream = request.ResponseStream,
@@ -95,6 +105,35 @@ public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, 
             LogResult = result.LogTail is null ? null : Convert.ToBase64String(Tail4K(result.LogTail)),
         };
     }
+
+    // The 202 is sent only once the event is committed to the internal queue: it survives a crash from then on.
+    private async Task<InvokeResponse> EnqueueAsync(InvokeRequest request, FunctionReference reference, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var item = new AsyncEvent
+        {
+            FunctionName = reference.Name,
+            Qualifier = reference.Qualifier,
+            RequestId = request.RequestId,
+            AcceptedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            TraceHeader = request.TraceHeader,
+            Payload = payload,
+        };
+        try
+        {
+            await events.EnqueueAsync(item, 0, cancellationToken);
+        }
+        catch (QueueException ex) when (ex.Code == "InvalidParameterValue")
+        {
+            // The payload and the event's metadata together exceed the queue's 1 MiB message.
+            throw EventTooLarge(request.Payload.Length);
+        }
+
+        return new InvokeResponse { StatusCode = (int)HttpStatusCode.Accepted };
+    }
+
+    private static LambdaException EventTooLarge(int length) =>
+        new(HttpStatusCode.RequestEntityTooLarge, "RequestEntityTooLargeException",
+            $"{length} byte payload is too large for the Event invocation type (limit {MaxEventPayloadBytes} bytes)");
 
     private static byte[] Tail4K(string log)
     {
@@ -144,13 +183,5 @@ public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, 
         {
             throw LambdaErrors.InvalidRequestContent("Client context must be a valid Base64-encoded JSON object.");
         }
-    }
-
-    private string NewTraceId()
-    {
-        var epoch = time.GetUtcNow().ToUnixTimeSeconds();
-        Span<byte> random = stackalloc byte[20];
-        RandomNumberGenerator.Fill(random);
-        return $"Root=1-{epoch:x8}-{Convert.ToHexStringLower(random[..12])};Parent={Convert.ToHexStringLower(random[12..])};Sampled=0";
     }
 }

@@ -18,10 +18,11 @@ internal static class ServerCommand
         var secret = new Option<string>("--secret-access-key") { Description = "Root secret access key [default: generated on first start]" };
         var runtimesDir = new Option<string>("--runtimes-dir") { Description = "Where the runtime interface clients are [default: lambda-runtimes/ beside the executable]" };
         var runtimes = new Option<string>("--runtimes") { Description = "Interpreters for managed runtimes, e.g. python3.12=/opt/python3.12/bin/python3.12,nodejs22.x=/opt/node22/bin/node [default: discovered]" };
+        var asyncRetryScale = new Option<string>("--async-retry-scale") { Description = "Multiplies asynchronous invocation retry and back-off delays, for tests (0 to 1) [default: 1]" };
         var config = new Option<string>("--config") { Description = "JSON file of settings keyed by option name [default: ~/.config/kindling/config.json]" };
         var command = new Command("server", "Start Kindling (API, control plane and worker) in this process.")
         {
-            listen, dataDir, region, accountId, accessKeyId, secret, runtimesDir, runtimes, config,
+            listen, dataDir, region, accountId, accessKeyId, secret, runtimesDir, runtimes, asyncRetryScale, config,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,6 +36,7 @@ internal static class ServerCommand
                 ["secret-access-key"] = parse.GetValue(secret),
                 ["runtimes-dir"] = parse.GetValue(runtimesDir),
                 ["runtimes"] = parse.GetValue(runtimes),
+                ["async-retry-scale"] = parse.GetValue(asyncRetryScale),
             };
             var configPath = DataDirectory.ConfigPath(parse.GetValue(config));
             SettingSources sources;
@@ -69,6 +71,7 @@ internal static class ServerCommand
                 AccountId = sources.Get("account-id") ?? "000000000000",
                 AccessKeyId = sources.Get("access-key-id"),
                 SecretAccessKey = sources.Get("secret-access-key"),
+                AsyncRetryScale = sources.Get("async-retry-scale") ?? "1",
             };
             var problems = ServerOptionsValidator.Validate(options);
             if (problems.Count > 0)

@@ -13,4 +13,6 @@ internal sealed record ServerOptions
     public string? RuntimesDirectory { get; init; }
     /// <summary>Interpreters named by the operator, by Lambda runtime identifier.</summary>
     public IReadOnlyDictionary<string, string> Interpreters { get; init; } = new Dictionary<string, string>();
+    /// <summary>Scale of asynchronous retry delays (0–1), as given; <see cref="ServerOptionsValidator"/> checks it.</summary>
+    public string AsyncRetryScale { get; init; } = "1";
 }

@@ -29,8 +29,16 @@ internal static partial class ServerOptionsValidator
             problems.Add("--access-key-id and --secret-access-key go together: give both or neither.");
         }
 
+        if (!TryParseScale(options.AsyncRetryScale, out _))
+        {
+            problems.Add($"--async-retry-scale '{options.AsyncRetryScale}' must be a number from 0 to 1.");
+        }
+
         return problems;
     }
+
+    public static bool TryParseScale(string text, out double scale) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out scale) && scale is >= 0 and <= 1;
 
     public static bool TryParseListen(string listen, out string host, out int port)
     {

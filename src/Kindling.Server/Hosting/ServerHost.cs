@@ -5,6 +5,7 @@ using Kindling.Functions;
 using Kindling.Functions.Arns;
 using Kindling.Functions.Services;
 using Kindling.Invocation;
+using Kindling.Invocation.Async;
 using Kindling.Invocation.Workers;
 using Kindling.Queues;
 using Kindling.Queues.Engine;
@@ -82,6 +83,14 @@ internal static class ServerHost
             AccountId = options.AccountId,
         });
         builder.Services.AddKindlingWorkerManager(new WorkerManagerOptions());
+        ServerOptionsValidator.TryParseScale(options.AsyncRetryScale, out var retryScale);
+        builder.Services.AddKindlingAsyncInvoke(new AsyncInvokeOptions
+        {
+            DatabasePath = Path.Combine(options.DataDirectory, "async-events.db"),
+            Region = options.Region,
+            AccountId = options.AccountId,
+            RetryDelayScale = retryScale,
+        });
 
         await using var app = builder.Build();
         app.MapLambdaApi();
