@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Kindling.Invocation.Async;
 
 /// <summary>
-/// The poller pool: a few long-polling receivers take events from the internal queue only when an invoker slot
+/// The poller pool: one long-polling receiver per shard of the internal queue takes events from the internal queue only when an invoker slot
 /// is free (so nothing is hidden while it waits), and hand each to <see cref="AsyncEventProcessor"/>. At shutdown
 /// the receivers stop, running events are cancelled and made visible again at once, and every task is awaited.
 /// </summary>
@@ -18,10 +18,14 @@ internal sealed class AsyncEventPoller(AsyncEventQueue queue, AsyncEventProcesso
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrentInvokes, options.MaxConcurrentInvokes);
     private readonly BackgroundWork _work = new();
 
+    // A receiver holds its slots through a long poll: an even share each, so an empty shard cannot starve the others.
+    private readonly int _batch = Math.Clamp(options.MaxConcurrentInvokes / AsyncEventQueue.Shards, 1, MaxBatch);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        AsyncLog.Started(logger, options.Receivers, options.MaxConcurrentInvokes, options.RetryDelayScale);
-        var receivers = Enumerable.Range(0, options.Receivers).Select(_ => Task.Run(() => ReceiveLoopAsync(stoppingToken), CancellationToken.None)).ToList();
+        AsyncLog.Started(logger, AsyncEventQueue.Shards, options.MaxConcurrentInvokes, options.RetryDelayScale);
+        // One long-polling receiver per shard of the internal queue.
+        var receivers = Enumerable.Range(0, AsyncEventQueue.Shards).Select(shard => Task.Run(() => ReceiveLoopAsync(shard, stoppingToken), CancellationToken.None)).ToList();
         await Task.WhenAll(receivers);
         await _work.WhenIdleAsync();
     }
@@ -33,7 +37,7 @@ internal sealed class AsyncEventPoller(AsyncEventQueue queue, AsyncEventProcesso
         base.Dispose();
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken stoppingToken)
+    private async Task ReceiveLoopAsync(int shard, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -42,12 +46,12 @@ internal sealed class AsyncEventPoller(AsyncEventQueue queue, AsyncEventProcesso
             {
                 await _slots.WaitAsync(stoppingToken);
                 taken = 1;
-                while (taken < MaxBatch && _slots.Wait(0))
+                while (taken < _batch && _slots.Wait(0))
                 {
                     taken++;
                 }
 
-                var batch = await queue.ReceiveAsync(taken, AsyncEventProcessor.InitialVisibilitySeconds, LongPollSeconds, stoppingToken);
+                var batch = await queue.ReceiveAsync(shard, taken, AsyncEventProcessor.InitialVisibilitySeconds, LongPollSeconds, stoppingToken);
                 foreach (var (item, handle, _) in batch)
                 {
                     Start(item, handle, stoppingToken);

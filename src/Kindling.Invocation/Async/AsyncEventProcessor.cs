@@ -108,6 +108,13 @@ internal sealed class AsyncEventProcessor(
             await BackOffAsync(item, ex is CapacityExceededException ? "ConcurrentInvocationLimitExceeded" : "EnvironmentLaunchFailed", receiptHandle, cancellationToken);
             return;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A Kindling-side failure (a 5xx of the synchronous path): backed off like a throttle, no retry consumed.
+            AsyncLog.HandlingFailed(logger, item.RequestId, item.FunctionName, ex);
+            await BackOffAsync(item, "ServiceException", receiptHandle, cancellationToken);
+            return;
+        }
         finally
         {
             Exit(item.FunctionName);

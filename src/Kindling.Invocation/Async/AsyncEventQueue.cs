@@ -6,73 +6,98 @@ using Microsoft.Extensions.Logging;
 namespace Kindling.Invocation.Async;
 
 /// <summary>
-/// The internal queue of accepted events: one queue in a queue engine of its own (its own SQLite file), so users
+/// The internal queue of accepted events: one queue in each of a few queue engines of its own (their own SQLite files), so users
 /// can neither see it nor create, purge or delete it through the SQS API. A send returns once committed, which is
 /// what makes the 202 safe; a received event stays hidden for its visibility timeout and comes back after a crash.
 /// </summary>
 public sealed class AsyncEventQueue : IDisposable
 {
-    /// <summary>The queue's name inside the internal engine.</summary>
+    /// <summary>The queue's name inside each internal engine.</summary>
     public const string QueueName = "async-events";
 
-    private readonly ServiceProvider _provider;
-    private readonly IQueueEngine _engine;
+    /// <summary>
+    /// Engines (SQLite files) the events are spread over. Each engine commits one call at a time with an fsync, so
+    /// one file caps the accept rate at the disk's fsync rate; several files commit in parallel. Fixed: events in a
+    /// file beyond a smaller count would never be read again.
+    /// </summary>
+    public const int Shards = 4;
+
+    private readonly (ServiceProvider Provider, IQueueEngine Engine)[] _shards;
     private readonly SemaphoreSlim _created = new(1, 1);
     private volatile bool _ready;
+    private uint _next;
 
-    /// <summary>Opens (or creates) the internal engine's file.</summary>
+    /// <summary>Opens (or creates) the internal engines' files: the configured path, then <c>-1</c>, <c>-2</c>… beside it.</summary>
     public AsyncEventQueue(AsyncInvokeOptions options, TimeProvider time, ILoggerFactory loggerFactory)
     {
-        // The engine's type is internal to Kindling.Queues; its public registration builds it in a container of
-        // our own, so this instance is not the one the SQS API serves.
-        var services = new ServiceCollection();
-        services.AddSingleton(time);
-        services.AddSingleton(loggerFactory);
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        services.AddKindlingQueues(new QueueEngineOptions { DatabasePath = options.DatabasePath, Region = options.Region, AccountId = options.AccountId });
-        _provider = services.BuildServiceProvider();
-        _engine = _provider.GetRequiredService<IQueueEngine>();
+        _shards = new (ServiceProvider, IQueueEngine)[Shards];
+        for (var i = 0; i < Shards; i++)
+        {
+            var path = i == 0 ? options.DatabasePath : Path.ChangeExtension(options.DatabasePath, null) + $"-{i}" + Path.GetExtension(options.DatabasePath);
+            // The engine's type is internal to Kindling.Queues; its public registration builds it in a container of
+            // our own, so these instances are not the one the SQS API serves.
+            var services = new ServiceCollection();
+            services.AddSingleton(time);
+            services.AddSingleton(loggerFactory);
+            services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+            services.AddKindlingQueues(new QueueEngineOptions { DatabasePath = path, Region = options.Region, AccountId = options.AccountId });
+            var provider = services.BuildServiceProvider();
+            _shards[i] = (provider, provider.GetRequiredService<IQueueEngine>());
+        }
     }
 
     /// <summary>Commits an event; it becomes receivable after <paramref name="delaySeconds"/> (0–900).</summary>
     public async ValueTask EnqueueAsync(AsyncEvent item, int delaySeconds, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
-        await _engine.SendAsync(QueueName, AsyncEventCodec.ToMessage(item, Math.Clamp(delaySeconds, 0, 900)), cancellationToken);
+        var shard = _shards[Interlocked.Increment(ref _next) % Shards];
+        await shard.Engine.SendAsync(QueueName, AsyncEventCodec.ToMessage(item, Math.Clamp(delaySeconds, 0, 900)), cancellationToken);
     }
 
-    /// <summary>Takes up to <paramref name="max"/> events, hidden for <paramref name="visibilitySeconds"/>; waits up to <paramref name="waitSeconds"/>.</summary>
+    /// <summary>
+    /// Takes up to <paramref name="max"/> events from one shard, hidden for <paramref name="visibilitySeconds"/>; waits up to
+    /// <paramref name="waitSeconds"/>. The receipt handles name their shard.
+    /// </summary>
     public async ValueTask<IReadOnlyList<(AsyncEvent Event, string ReceiptHandle, int ReceiveCount)>> ReceiveAsync(
-        int max, int visibilitySeconds, int waitSeconds, CancellationToken cancellationToken)
+        int shard, int max, int visibilitySeconds, int waitSeconds, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
-        var messages = await _engine.ReceiveAsync(
+        var messages = await _shards[shard].Engine.ReceiveAsync(
             QueueName,
             new ReceiveOptions { MaxNumberOfMessages = max, VisibilityTimeoutSeconds = visibilitySeconds, WaitTimeSeconds = waitSeconds },
             cancellationToken);
-        return messages.Select(m => (AsyncEventCodec.FromMessage(m), m.ReceiptHandle, m.ReceiveCount)).ToList();
+        return messages.Select(m => (AsyncEventCodec.FromMessage(m), $"{shard}:{m.ReceiptHandle}", m.ReceiveCount)).ToList();
     }
 
     /// <summary>Removes a handled event.</summary>
-    public ValueTask DeleteAsync(string receiptHandle, CancellationToken cancellationToken) =>
-        _engine.DeleteMessageAsync(QueueName, receiptHandle, cancellationToken);
-
-    /// <summary>Keeps an event hidden for <paramref name="seconds"/> more (while its invocation runs).</summary>
-    public ValueTask ExtendAsync(string receiptHandle, int seconds, CancellationToken cancellationToken) =>
-        _engine.ChangeVisibilityAsync(QueueName, receiptHandle, Math.Clamp(seconds, 0, 43_200), cancellationToken);
-
-    /// <summary>Events waiting, in flight and delayed (for tests and diagnostics).</summary>
-    public async ValueTask<IReadOnlyDictionary<string, string>> GetAttributesAsync(CancellationToken cancellationToken)
+    public ValueTask DeleteAsync(string receiptHandle, CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync(cancellationToken);
-        return await _engine.GetAttributesAsync(QueueName, cancellationToken);
+        var (engine, handle) = Route(receiptHandle);
+        return engine.DeleteMessageAsync(QueueName, handle, cancellationToken);
+    }
+
+    /// <summary>Keeps an event hidden for <paramref name="seconds"/> more (while its invocation runs); 0 makes it visible.</summary>
+    public ValueTask ExtendAsync(string receiptHandle, int seconds, CancellationToken cancellationToken)
+    {
+        var (engine, handle) = Route(receiptHandle);
+        return engine.ChangeVisibilityAsync(QueueName, handle, Math.Clamp(seconds, 0, 43_200), cancellationToken);
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        _provider.Dispose();
+        foreach (var (provider, _) in _shards)
+        {
+            provider.Dispose();
+        }
+
         _created.Dispose();
+    }
+
+    private (IQueueEngine Engine, string Handle) Route(string receiptHandle)
+    {
+        var colon = receiptHandle.IndexOf(':', StringComparison.Ordinal);
+        return (_shards[int.Parse(receiptHandle.AsSpan(0, colon), System.Globalization.CultureInfo.InvariantCulture)].Engine, receiptHandle[(colon + 1)..]);
     }
 
     private async ValueTask EnsureCreatedAsync(CancellationToken cancellationToken)
@@ -88,11 +113,15 @@ public sealed class AsyncEventQueue : IDisposable
             if (!_ready)
             {
                 // Retention at SQS's maximum (14 days): events leave by being handled or by exceeding their age, never by retention.
-                await _engine.CreateQueueAsync(
-                    QueueName,
-                    new Dictionary<string, string> { ["MessageRetentionPeriod"] = "1209600", ["VisibilityTimeout"] = "30" },
-                    new Dictionary<string, string>(),
-                    cancellationToken);
+                foreach (var (_, engine) in _shards)
+                {
+                    await engine.CreateQueueAsync(
+                        QueueName,
+                        new Dictionary<string, string> { ["MessageRetentionPeriod"] = "1209600", ["VisibilityTimeout"] = "30" },
+                        new Dictionary<string, string>(),
+                        cancellationToken);
+                }
+
                 _ready = true;
             }
         }

@@ -20,7 +20,4 @@ public sealed record AsyncInvokeOptions
 
     /// <summary>Events invoked at the same time, across functions.</summary>
     public int MaxConcurrentInvokes { get; init; } = 32;
-
-    /// <summary>Long-polling receivers feeding the invokers.</summary>
-    public int Receivers { get; init; } = 2;
 }

@@ -20,9 +20,9 @@ public static class AsyncInvokeServiceCollectionExtensions
             throw new ArgumentOutOfRangeException(nameof(options), options.RetryDelayScale, "The retry delay scale must be between 0 and 1.");
         }
 
-        if (options.MaxConcurrentInvokes < 1 || options.Receivers < 1)
+        if (options.MaxConcurrentInvokes < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), "At least one receiver and one concurrent invoke are needed.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxConcurrentInvokes, "At least one concurrent invoke is needed.");
         }
 
         services.AddSingleton(options);

@@ -5,7 +5,7 @@ namespace Kindling.Invocation.Async;
 /// <summary>The asynchronous invocation path's log events (event ids 2300–2399).</summary>
 internal static partial class AsyncLog
 {
-    [LoggerMessage(2300, LogLevel.Information, "Asynchronous invocation: {Receivers} receivers, up to {Concurrency} events at once, retry delays scaled by {Scale}.")]
+    [LoggerMessage(2300, LogLevel.Information, "Asynchronous invocation: {Receivers} receivers (one per internal queue shard), up to {Concurrency} events at once, retry delays scaled by {Scale}.")]
     public static partial void Started(ILogger logger, int receivers, int concurrency, double scale);
 
     [LoggerMessage(2301, LogLevel.Warning, "Receiving from the internal event queue failed; trying again.")]
@@ -29,7 +29,7 @@ internal static partial class AsyncLog
     [LoggerMessage(2307, LogLevel.Error, "Delivery of {Purpose} for event {RequestId} to {Target} abandoned after retrying for {AgeSeconds} s.")]
     public static partial void DeliveryAbandoned(ILogger logger, string purpose, string requestId, string target, long ageSeconds);
 
-    [LoggerMessage(2308, LogLevel.Warning, "Event {RequestId} for {FunctionName} could not be handled; it becomes visible again after its visibility timeout.")]
+    [LoggerMessage(2308, LogLevel.Warning, "Event {RequestId} for {FunctionName} could not be handled (a Kindling-side failure); it is tried again.")]
     public static partial void HandlingFailed(ILogger logger, string requestId, string functionName, Exception exception);
 
     [LoggerMessage(2309, LogLevel.Error, "Delivery of {Purpose} for event {RequestId} to {Target} is impossible: {Reason}")]

@@ -284,11 +284,12 @@ class CrashTests(AsyncCase):
                 event_id = str(uuid.uuid4())
                 try:
                     client.invoke(FunctionName=name, InvocationType="Event",
-                                  Payload=json.dumps({"id": event_id, "sleep": 0.05}).encode())
+                                  Payload=json.dumps({"id": event_id, "sleep": 1}).encode())
                 except Exception:  # the server is gone: this event's fate is unknown, it was not accepted
                     return
                 accepted.add(event_id)
 
+        # Each event sleeps 1 s: when the server is killed, some are running, the rest wait in the queue.
         sender = threading.Thread(target=send)
         sender.start()
         wait_until(lambda: len(accepted) >= 30, timeout=60, what="30 accepted events")
