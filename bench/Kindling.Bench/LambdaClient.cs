@@ -14,12 +14,18 @@ internal sealed class LambdaClient(string endpoint)
 
     private readonly SigV4Signer _signer = new(ServerProcess.AccessKeyId, ServerProcess.SecretAccessKey, "us-east-1", "lambda");
 
-    public async Task<string> SendAsync(HttpMethod method, string path, byte[]? body, HttpStatusCode expected, CancellationToken cancellationToken)
+    public async Task<string> SendAsync(
+        HttpMethod method, string path, byte[]? body, HttpStatusCode expected, CancellationToken cancellationToken, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(method, endpoint + path);
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
         }
 
         _signer.Sign(request, body ?? []);

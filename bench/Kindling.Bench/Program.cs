@@ -3,10 +3,10 @@ using System.Text;
 using System.Text.Json;
 using Kindling.Bench;
 
-// kindling-bench [--quick] [--scenarios startup,controlplane,invoke,runtimes] [--server BIN] [--out DIR]
+// kindling-bench [--quick] [--scenarios startup,controlplane,invoke,runtimes,queues] [--server BIN] [--out DIR]
 // Starts servers of its own on loopback, measures them, and writes results.md and results.json.
 var quick = args.Contains("--quick");
-var scenarios = ArgValue("--scenarios")?.Split(',') ?? ["startup", "controlplane", "invoke", "runtimes"];
+var scenarios = ArgValue("--scenarios")?.Split(',') ?? ["startup", "controlplane", "invoke", "runtimes", "queues"];
 var repositoryRoot = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
 var binary = ArgValue("--server") ?? Path.Combine(repositoryRoot, "artifacts", "server", "kindling");
 var output = ArgValue("--out") ?? Path.Combine(repositoryRoot, "bench", "results", DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
@@ -51,6 +51,14 @@ if (scenarios.Contains("runtimes"))
     sections.Add(("Managed runtimes", "Hello world (echo) through Kindling's runtime interface clients. AWS Lambda's published Init Durations "
         + "(hello world, 512 MB, maxday/lambda-perf 2026-08): Python 3.12 82 ms, Node 22 138 ms, .NET 10 240 ms (+~170 ms JIT on the first invoke), .NET 10 AOT 72 ms.",
         await new RuntimesScenario(server, quick, repositoryRoot).RunAsync(CancellationToken.None)));
+}
+
+if (scenarios.Contains("queues"))
+{
+    Console.Error.WriteLine("Queues and asynchronous invocation:");
+    await using var server = await ServerProcess.StartAsync(binary, CancellationToken.None);
+    sections.Add(("Queues and asynchronous invocation", "The SQS-compatible API over AWS JSON 1.0 (SigV4 service sqs), and Event invokes of a python3.11 echo function (1,024 MB).",
+        await new QueuesScenario(server, quick).RunAsync(CancellationToken.None)));
 }
 
 var markdown = new StringBuilder();
