@@ -302,7 +302,7 @@ internal sealed class BubblewrapSandbox : ISandbox
     {
         if (reported is { } code)
         {
-            return new SandboxExit(code, code is > 128 and <= 128 + 64 ? code - 128 : null, false);
+            return SandboxExit.FromStatus(code);
         }
 
         var signal = waitStatus & 0x7f;

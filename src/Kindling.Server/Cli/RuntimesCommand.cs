@@ -37,15 +37,8 @@ internal static class RuntimesCommand
                 return 2;
             }
 
-            var registry = await HostRuntimes.DiscoverAsync(new ServerOptions
-            {
-                Listen = string.Empty,
-                DataDirectory = string.Empty,
-                Region = string.Empty,
-                AccountId = string.Empty,
-                RuntimesDirectory = sources.Get("runtimes-dir") is { } directory ? Path.GetFullPath(DataDirectory.ExpandHome(directory)) : null,
-                Interpreters = interpreters,
-            });
+            var registry = await HostRuntimes.DiscoverAsync(
+                sources.Get("runtimes-dir") is { } directory ? Path.GetFullPath(DataDirectory.ExpandHome(directory)) : null, interpreters);
 
             var rows = new List<string[]> { new[] { "RUNTIME", "VERSION", "INTERPRETER", "SOURCE" } };
             rows.AddRange(RuntimeCatalog.Custom.Select(id => new[] { id, "-", "the function's bootstrap", "built in" }));

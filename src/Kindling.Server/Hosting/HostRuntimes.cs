@@ -1,5 +1,4 @@
 using Kindling.Functions.Runtimes;
-using Kindling.Server.Configuration;
 using Kindling.Worker.Runtimes;
 
 namespace Kindling.Server.Hosting;
@@ -7,10 +6,10 @@ namespace Kindling.Server.Hosting;
 /// <summary>The runtimes this server offers: the custom ones always, the managed ones its registry found.</summary>
 internal static class HostRuntimes
 {
-    public static async Task<RuntimeRegistry> DiscoverAsync(ServerOptions options)
+    public static async Task<RuntimeRegistry> DiscoverAsync(string? runtimesDirectory, IReadOnlyDictionary<string, string> interpreters)
     {
-        var registryOptions = new RuntimeRegistryOptions { Interpreters = options.Interpreters };
-        if (options.RuntimesDirectory is { } directory)
+        var registryOptions = new RuntimeRegistryOptions { Interpreters = interpreters };
+        if (runtimesDirectory is { } directory)
         {
             registryOptions = registryOptions with { RuntimesDirectory = directory };
         }

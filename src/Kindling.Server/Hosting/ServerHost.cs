@@ -29,7 +29,7 @@ internal static class ServerHost
     {
         var started = Stopwatch.StartNew();
         // Discovery runs the interpreters' --version: overlap it with the rest of the start-up.
-        var discovery = Task.Run(() => HostRuntimes.DiscoverAsync(options), cancellationToken);
+        var discovery = Task.Run(() => HostRuntimes.DiscoverAsync(options.RuntimesDirectory, options.Interpreters), cancellationToken);
         Directory.CreateDirectory(options.DataDirectory);
         var (rootKey, generated, credentialsPath) = RootCredentials.Resolve(options);
         ServerOptionsValidator.TryParseListen(options.Listen, out var host, out var port);

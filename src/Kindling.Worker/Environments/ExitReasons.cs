@@ -18,10 +18,7 @@ internal static class ExitReasons
             return "Runtime exited with error: signal: killed";
         }
 
-        // bubblewrap reports a signal death as 128 + signal, like a shell, so 129 is ambiguous. Nothing sends a
-        // sandboxed runtime SIGHUP (it has no terminal), while Node's runtime exits with status 129 after an uncaught
-        // exception, which Lambda words "exit status 129".
-        if (exit.Signal is { } signal && signal != 1)
+        if (exit.Signal is { } signal)
         {
             return "Runtime exited with error: signal: " + SignalName(signal);
         }

@@ -30,7 +30,7 @@ internal sealed class RuntimeInstance : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task _exitWatch;
     private long _loggedBytes;
-    private TaskCompletionSource _logged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _logged;
     private int _disposed;
 
     private RuntimeInstance(
@@ -44,8 +44,7 @@ internal sealed class RuntimeInstance : IAsyncDisposable
             string.Equals(session.Function?.LogFormat, "JSON", StringComparison.OrdinalIgnoreCase));
         session.Telemetry = Telemetry;
         var oomKillsAtStart = sandbox.OomKillCount;
-        session.RuntimeExitMapper = status => new SandboxExit(
-            status, status is > 128 and <= 128 + 64 ? status - 128 : null, status == 128 + 9 && sandbox.OomKillCount > oomKillsAtStart);
+        session.RuntimeExitMapper = status => SandboxExit.FromStatus(status, status == 128 + 9 && sandbox.OomKillCount > oomKillsAtStart);
         log.Observer = Telemetry.PublishLine;
         _registration = transport.Register(sandbox.RuntimeApiListener, session);
         OutputCompleted = PumpOutputAsync(sandbox.Output, log);
@@ -180,7 +179,9 @@ internal sealed class RuntimeInstance : IAsyncDisposable
                 return;
             }
 
-            var progress = Volatile.Read(ref _logged).Task;
+            // The pump signals only a waiter that registered: its reads cost nothing extra when nobody flushes.
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var progress = (Interlocked.CompareExchange(ref _logged, signal, null) ?? signal).Task;
             if (Interlocked.Read(ref _loggedBytes) >= target)
             {
                 return;
@@ -188,7 +189,7 @@ internal sealed class RuntimeInstance : IAsyncDisposable
 
             try
             {
-                await progress.WaitAsync(remaining, time);
+                await Task.WhenAny(progress, OutputCompleted).WaitAsync(remaining, time);
             }
             catch (TimeoutException)
             {
@@ -271,7 +272,7 @@ internal sealed class RuntimeInstance : IAsyncDisposable
             {
                 log.WriteOutput(buffer.AsSpan(0, read));
                 Interlocked.Add(ref _loggedBytes, read);
-                Interlocked.Exchange(ref _logged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                Interlocked.Exchange(ref _logged, null)?.TrySetResult();
             }
         }
         catch (Exception exception) when (exception is IOException or ObjectDisposedException)

@@ -159,22 +159,12 @@ internal sealed class RuntimeApiHandler
         }
 
         var outcome = RuntimeOutcome.Response(body);
-        if (string.Equals(request.Headers[ResponseModeHeader], StreamingMode, StringComparison.OrdinalIgnoreCase)
-            && request.SupportsTrailers() && request.CheckTrailersAvailable())
+        if (string.Equals(request.Headers[ResponseModeHeader], StreamingMode, StringComparison.OrdinalIgnoreCase))
         {
-            // A streamed response that failed midway: the error rides in trailers, and replaces the body.
-            var errorType = request.GetTrailer(ErrorTypeHeader);
-            if (!StringValues.IsNullOrEmpty(errorType))
-            {
-                outcome = RuntimeOutcome.Error(DecodeErrorBody(request.GetTrailer(ErrorBodyTrailer), errorType.ToString()), errorType.ToString());
-            }
+            outcome = TrailerErrorOr(request, outcome);
         }
 
-        var accepted = invocation.TryComplete(outcome);
-        await WriteAsync(
-            context,
-            accepted ? StatusCodes.Status202Accepted : StatusCodes.Status400BadRequest,
-            accepted ? RuntimeApiBodies.Accepted : RuntimeApiBodies.InvalidRequestId);
+        await AnswerAsync(context, invocation, outcome);
     }
 
     /// <summary>
@@ -222,18 +212,28 @@ internal sealed class RuntimeApiHandler
             }
         }
 
-        var outcome = RuntimeOutcome.Response([]);
-        if (request.SupportsTrailers() && request.CheckTrailersAvailable())
+        await AnswerAsync(context, invocation, TrailerErrorOr(request, RuntimeOutcome.Response([])));
+    }
+
+    /// <summary>A streamed response that failed midway: the error rides in trailers, and replaces the response.</summary>
+    private static RuntimeOutcome TrailerErrorOr(HttpRequest request, RuntimeOutcome outcome)
+    {
+        if (!request.SupportsTrailers() || !request.CheckTrailersAvailable())
         {
-            var errorType = request.GetTrailer(ErrorTypeHeader);
-            if (!StringValues.IsNullOrEmpty(errorType))
-            {
-                outcome = RuntimeOutcome.Error(DecodeErrorBody(request.GetTrailer(ErrorBodyTrailer), errorType.ToString()), errorType.ToString());
-            }
+            return outcome;
         }
 
+        var errorType = request.GetTrailer(ErrorTypeHeader);
+        return StringValues.IsNullOrEmpty(errorType)
+            ? outcome
+            : RuntimeOutcome.Error(DecodeErrorBody(request.GetTrailer(ErrorBodyTrailer), errorType.ToString()), errorType.ToString());
+    }
+
+    /// <summary>Ends the invocation with the runtime's outcome: 202, or 400 when it had already ended.</summary>
+    private static Task AnswerAsync(HttpContext context, PendingInvocation invocation, RuntimeOutcome outcome)
+    {
         var accepted = invocation.TryComplete(outcome);
-        await WriteAsync(
+        return WriteAsync(
             context,
             accepted ? StatusCodes.Status202Accepted : StatusCodes.Status400BadRequest,
             accepted ? RuntimeApiBodies.Accepted : RuntimeApiBodies.InvalidRequestId);
@@ -272,11 +272,7 @@ internal sealed class RuntimeApiHandler
             return;
         }
 
-        var accepted = invocation.TryComplete(RuntimeOutcome.Error(body, ErrorType(request, body)));
-        await WriteAsync(
-            context,
-            accepted ? StatusCodes.Status202Accepted : StatusCodes.Status400BadRequest,
-            accepted ? RuntimeApiBodies.Accepted : RuntimeApiBodies.InvalidRequestId);
+        await AnswerAsync(context, invocation, RuntimeOutcome.Error(body, ErrorType(request, body)));
     }
 
     private static async Task InitErrorAsync(HttpContext context, RuntimeSession session)

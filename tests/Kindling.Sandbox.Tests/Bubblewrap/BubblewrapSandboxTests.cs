@@ -30,6 +30,21 @@ public sealed class BubblewrapSandboxTests
         Assert.Equal(new SandboxExit(137, 9, false), BubblewrapSandbox.ToExit(137, 137 << 8));
     }
 
+    [Theory]
+    [InlineData(128)]
+    [InlineData(129)]
+    public void ToExit_Reported128Or129_IsAnExitStatusNotASignal(int code)
+    {
+        // 129 would be SIGHUP, which nothing sends a sandbox; runtimes exit with 129 (Node after an uncaught exception).
+        Assert.Equal(new SandboxExit(code, null, false), BubblewrapSandbox.ToExit(code, code << 8));
+    }
+
+    [Fact]
+    public void ToExit_ReportedSigterm_InfersTheSignal()
+    {
+        Assert.Equal(new SandboxExit(143, 15, false), BubblewrapSandbox.ToExit(143, 143 << 8));
+    }
+
     [Fact]
     public void ToExit_BubblewrapKilledBeforeReporting_UsesItsWaitStatus()
     {
