@@ -26,6 +26,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<VersionService>();
         services.AddSingleton<AliasService>();
         services.AddSingleton<LayerService>();
+        services.AddSingleton<ConcurrencySettings>();
         services.AddSingleton<ConcurrencyService>();
         services.AddSingleton<EventInvokeConfigService>();
         services.AddSingleton<EventSourceMappingService>();

@@ -1,3 +1,4 @@
+using Kindling.Invocation.Admission;
 using Kindling.Invocation.Frontend;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,8 +8,11 @@ namespace Kindling.Invocation;
 public static class InvocationServiceCollectionExtensions
 {
     /// <summary>Adds the Invoke frontend (the worker manager and the worker are registered separately).</summary>
-    public static IServiceCollection AddKindlingInvokeFrontend(this IServiceCollection services)
+    public static IServiceCollection AddKindlingInvokeFrontend(this IServiceCollection services, AliasRoutingOptions routing)
     {
+        services.AddSingleton(routing);
+        services.AddSingleton<AliasRouting>();
+        services.AddSingleton<ConcurrencyAdmission>();
         services.AddSingleton<FunctionSpecs>();
         services.AddSingleton<InvokeService>();
         return services;

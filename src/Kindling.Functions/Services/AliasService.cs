@@ -8,7 +8,7 @@ using Kindling.Storage.Metadata;
 namespace Kindling.Functions.Services;
 
 /// <summary>CreateAlias, GetAlias, UpdateAlias, DeleteAlias, ListAliases.</summary>
-public sealed partial class AliasService(FunctionStore functions)
+public sealed partial class AliasService(FunctionStore functions, ConcurrencySettings concurrency)
 {
     private const string NamePattern = "(?!^[0-9]+$)([a-zA-Z0-9-_]+)";
     private const string VersionPattern = @"(\$LATEST|[0-9]+)";
@@ -105,6 +105,7 @@ public sealed partial class AliasService(FunctionStore functions)
                 new DeleteItem(Tables.FunctionUrl, name, aliasName),
             ],
             cancellationToken);
+        concurrency.Invalidate();
     }
 
     /// <summary>ListAliases, optionally only those whose primary version is <paramref name="functionVersion"/>.</summary>

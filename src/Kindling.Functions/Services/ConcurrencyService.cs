@@ -8,7 +8,7 @@ using Kindling.Storage.Metadata;
 namespace Kindling.Functions.Services;
 
 /// <summary>Reserved concurrency (Put/Get/Delete) and provisioned concurrency configurations.</summary>
-public sealed class ConcurrencyService(FunctionStore functions, AccountLimits limits, TimeProvider time)
+public sealed class ConcurrencyService(FunctionStore functions, AccountLimits limits, ConcurrencySettings settings, TimeProvider time)
 {
     /// <summary>The sum of every function's reserved concurrency, optionally leaving one function out.</summary>
     public async Task<int> TotalReservedAsync(string? except, CancellationToken cancellationToken)
@@ -58,6 +58,7 @@ public sealed class ConcurrencyService(FunctionStore functions, AccountLimits li
                 await functions.Documents.WriteAsync(
                     Documents.Put(Tables.FunctionMeta, name, "", meta.Value with { ReservedConcurrentExecutions = request.ReservedConcurrentExecutions }, meta.Version),
                     cancellationToken);
+                settings.Invalidate();
                 return request;
             }
             catch (StoreConditionFailedException)
@@ -87,6 +88,7 @@ public sealed class ConcurrencyService(FunctionStore functions, AccountLimits li
                 await functions.Documents.WriteAsync(
                     Documents.Put(Tables.FunctionMeta, name, "", meta.Value with { ReservedConcurrentExecutions = null }, meta.Version),
                     cancellationToken);
+                settings.Invalidate();
                 return;
             }
             catch (StoreConditionFailedException)
@@ -136,6 +138,7 @@ public sealed class ConcurrencyService(FunctionStore functions, AccountLimits li
             FunctionArn = functions.Account.FunctionArn(name, q),
         };
         await functions.Documents.WriteAsync(Documents.Put(Tables.ProvisionedConcurrency, name, q, config, null), cancellationToken);
+        settings.Invalidate();
         return config with { FunctionArn = null };
     }
 
@@ -161,6 +164,7 @@ public sealed class ConcurrencyService(FunctionStore functions, AccountLimits li
         var config = await functions.Documents.GetAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, name, q, cancellationToken)
             ?? throw ProvisionedNotFound();
         await functions.Documents.WriteAsync(new DeleteItem(Tables.ProvisionedConcurrency, name, q, config.Version), cancellationToken);
+        settings.Invalidate();
     }
 
     /// <summary>ListProvisionedConcurrencyConfigs.</summary>

@@ -20,6 +20,7 @@ public sealed class FunctionService(
     RuntimeCatalog runtimes,
     FunctionStateQueue stateQueue,
     VersionService versions,
+    ConcurrencySettings concurrency,
     TimeProvider time)
 {
     private AccountContext Account => functions.Account;
@@ -261,6 +262,7 @@ public sealed class FunctionService(
             }
 
             await functions.Documents.WriteAsync(writes, cancellationToken);
+            concurrency.Invalidate();
             return;
         }
 
@@ -294,6 +296,7 @@ public sealed class FunctionService(
                 new DeleteItem(Tables.ProvisionedConcurrency, reference.Name, reference.Qualifier),
             ],
             cancellationToken);
+        concurrency.Invalidate();
     }
 
     /// <summary>ListFunctions: <c>$LATEST</c> of every function, or every version with <c>FunctionVersion=ALL</c>.</summary>

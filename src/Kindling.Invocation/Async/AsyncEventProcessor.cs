@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Kindling.Functions.Errors;
 using Kindling.Functions.Model;
 using Kindling.Functions.Services;
+using Kindling.Invocation.Admission;
 using Kindling.Invocation.Environments;
 using Kindling.Invocation.Frontend;
 using Microsoft.Extensions.Logging;
@@ -19,6 +19,9 @@ internal sealed class AsyncEventProcessor(
     AsyncEventQueue queue,
     Destinations destinations,
     FunctionStore functions,
+    AliasRouting routing,
+    ConcurrencySettings concurrency,
+    ConcurrencyAdmission admission,
     FunctionSpecs specs,
     EventInvokeConfigService invokeConfigs,
     IWorkerManager workers,
@@ -35,8 +38,6 @@ internal sealed class AsyncEventProcessor(
     private const int DefaultMaximumRetryAttempts = 2;
     private const long DeliveryMaximumAgeMs = DefaultMaximumEventAgeSeconds * 1000L;
 
-    private readonly ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
-
     public async Task ProcessAsync(AsyncEvent item, string receiptHandle, CancellationToken cancellationToken)
     {
         if (item.Kind == AsyncEventKind.Deliver)
@@ -46,11 +47,9 @@ internal sealed class AsyncEventProcessor(
         }
 
         ResolvedFunction resolved;
-        int? reserved;
         try
         {
-            resolved = await functions.ResolveAsync(functions.Parse(item.FunctionName, item.Qualifier), cancellationToken);
-            reserved = (await functions.RequireMetaAsync(item.FunctionName, cancellationToken)).Value.ReservedConcurrentExecutions;
+            resolved = await routing.ResolveAsync(functions.Parse(item.FunctionName, item.Qualifier), cancellationToken);
         }
         catch (LambdaException ex) when (ex.Code == "ResourceNotFoundException")
         {
@@ -71,15 +70,16 @@ internal sealed class AsyncEventProcessor(
 
         // Reserved concurrency 0 means the function takes no events: they go straight to the failure target. With
         // none configured the event is kept and backed off like any throttle, so raising the concurrency runs it.
-        if (reserved == 0 && outcome.HasFailureTarget)
+        var settings = await concurrency.GetAsync(cancellationToken);
+        if (settings.For(item.FunctionName).Reserved == 0 && outcome.HasFailureTarget)
         {
             await FailAsync(outcome, "RetriesExhausted", null, receiptHandle, cancellationToken);
             return;
         }
 
-        if (!TryEnter(item.FunctionName, reserved))
+        if (!admission.TryEnter(item.FunctionName, settings, out var lease, out var throttleReason))
         {
-            await BackOffAsync(item, "ReservedFunctionConcurrentInvocationLimitExceeded", receiptHandle, cancellationToken);
+            await BackOffAsync(item, throttleReason!, receiptHandle, cancellationToken);
             return;
         }
 
@@ -117,7 +117,7 @@ internal sealed class AsyncEventProcessor(
         }
         finally
         {
-            Exit(item.FunctionName);
+            lease.Dispose();
         }
 
         var attempts = item.Attempts + 1;
@@ -244,35 +244,6 @@ internal sealed class AsyncEventProcessor(
         // A delivery's own age counts from its first attempt.
         AcceptedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
     };
-
-    private bool TryEnter(string function, int? reserved)
-    {
-        while (true)
-        {
-            var current = _running.GetValueOrDefault(function);
-            if (reserved is { } limit && current >= limit)
-            {
-                return false;
-            }
-
-            if (current == 0 ? _running.TryAdd(function, 1) : _running.TryUpdate(function, current + 1, current))
-            {
-                return true;
-            }
-        }
-    }
-
-    private void Exit(string function)
-    {
-        while (true)
-        {
-            var current = _running[function];
-            if (current == 1 ? _running.TryRemove(new KeyValuePair<string, int>(function, 1)) : _running.TryUpdate(function, current - 1, current))
-            {
-                return;
-            }
-        }
-    }
 
     private static string ErrorMessageOf(ReadOnlyMemory<byte> payload)
     {

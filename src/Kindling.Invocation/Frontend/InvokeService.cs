@@ -5,6 +5,7 @@ using Kindling.Functions.Arns;
 using Kindling.Functions.Errors;
 using Kindling.Functions.Services;
 using Kindling.Functions.Validation;
+using Kindling.Invocation.Admission;
 using Kindling.Invocation.Async;
 using Kindling.Invocation.Environments;
 using Kindling.Queues.Errors;
@@ -13,9 +14,19 @@ namespace Kindling.Invocation.Frontend;
 
 /// <summary>
 /// The frontend of Invoke: validates the request as Lambda does, resolves the function and qualifier, checks
-/// the function's state, and hands the invocation to the worker manager.
+/// the function's state and, for a weighted alias, the version that runs; admits the invocation under the account's
+/// and the function's concurrency (429 TooManyRequestsException with Lambda's Reason otherwise), and hands it to
+/// the worker manager.
 /// </summary>
-public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, IWorkerManager workers, AsyncEventQueue events, TimeProvider time)
+public sealed class InvokeService(
+    FunctionStore functions,
+    AliasRouting routing,
+    ConcurrencySettings concurrency,
+    ConcurrencyAdmission admission,
+    FunctionSpecs specs,
+    IWorkerManager workers,
+    AsyncEventQueue events,
+    TimeProvider time)
 {
     /// <summary>The largest synchronous request payload.</summary>
     public const int MaxPayloadBytes = 6_291_456;
@@ -43,7 +54,7 @@ public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, 
         }
 
         var reference = functions.Parse(request.FunctionName, request.Qualifier);
-        var resolved = await functions.ResolveAsync(reference, cancellationToken);
+        var resolved = await routing.ResolveAsync(reference, cancellationToken);
         var configuration = resolved.Version.Configuration;
         if (configuration.State != "Active")
         {
@@ -65,11 +76,18 @@ public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, 
         }
 
         var spec = await specs.ForAsync(resolved.Version, cancellationToken);
+        if (!admission.TryEnter(reference.Name, await concurrency.GetAsync(cancellationToken), out var lease, out var throttleReason))
+        {
+            throw Throttled(throttleReason!, "Rate Exceeded.");
+        }
+
         request.ResponseStream?.Begin(configuration.Version);
         InvocationResult result;
         try
         {
-            result = await workers.InvokeAsync(
+            // As in Lambda, an invocation goes on when its caller goes away; it keeps its place until it ends.
+            result = await RunAdmittedAsync(
+                lease,
                 spec,
                 new InvocationRequest
                 {
@@ -80,16 +98,11 @@ public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, 
                     ClientContext = clientContext,
                     TailLog = request.LogType == "Tail",
                     ResponseStream = request.ResponseStream,
-                },
-                cancellationToken);
+                }).WaitAsync(cancellationToken);
         }
         catch (CapacityExceededException ex)
         {
-            throw new LambdaException(HttpStatusCode.TooManyRequests, "TooManyRequestsException", ex.Message)
-            {
-                Extra = new Dictionary<string, string> { ["Reason"] = "ConcurrentInvocationLimitExceeded" },
-                Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
-            };
+            throw Throttled(ConcurrencyAdmission.AccountLimitReason, ex.Message);
         }
         catch (EnvironmentLaunchException ex)
         {
@@ -105,6 +118,21 @@ public sealed class InvokeService(FunctionStore functions, FunctionSpecs specs, 
             LogResult = result.LogTail is null ? null : Convert.ToBase64String(Tail4K(result.LogTail)),
         };
     }
+
+    private async Task<InvocationResult> RunAdmittedAsync(AdmissionLease lease, FunctionSpec spec, InvocationRequest request)
+    {
+        using (lease)
+        {
+            return await workers.InvokeAsync(spec, request, CancellationToken.None);
+        }
+    }
+
+    private static LambdaException Throttled(string reason, string message) =>
+        new(HttpStatusCode.TooManyRequests, "TooManyRequestsException", message)
+        {
+            Extra = new Dictionary<string, string> { ["Reason"] = reason },
+            Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+        };
 
     // The 202 is sent only once the event is committed to the internal queue: it survives a crash from then on.
     private async Task<InvokeResponse> EnqueueAsync(InvokeRequest request, FunctionReference reference, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)

@@ -19,10 +19,15 @@ internal static class ServerCommand
         var runtimesDir = new Option<string>("--runtimes-dir") { Description = "Where the runtime interface clients are [default: lambda-runtimes/ beside the executable]" };
         var runtimes = new Option<string>("--runtimes") { Description = "Interpreters for managed runtimes, e.g. python3.12=/opt/python3.12/bin/python3.12,nodejs22.x=/opt/node22/bin/node [default: discovered]" };
         var asyncRetryScale = new Option<string>("--async-retry-scale") { Description = "Multiplies asynchronous invocation retry and back-off delays, for tests (0 to 1) [default: 1]" };
+        var concurrencyLimit = new Option<string>("--concurrency-limit") { Description = "The account's concurrency limit: invocations in flight at once [default: 1000]" };
+        var scalingRate = new Option<string>("--scaling-rate") { Description = "New execution environments each function may add per 10 seconds [default: 1000]" };
+        var memoryBudget = new Option<string>("--memory-budget") { Description = "Memory all execution environments may reserve together, e.g. 64G [default: physical memory less 1 GiB]" };
+        var routingSeed = new Option<string>("--routing-seed") { Description = "Seed for weighted alias routing, for reproducible tests [default: unseeded]" };
         var config = new Option<string>("--config") { Description = "JSON file of settings keyed by option name [default: ~/.config/kindling/config.json]" };
         var command = new Command("server", "Start Kindling (API, control plane and worker) in this process.")
         {
-            listen, dataDir, region, accountId, accessKeyId, secret, runtimesDir, runtimes, asyncRetryScale, config,
+            listen, dataDir, region, accountId, accessKeyId, secret, runtimesDir, runtimes, asyncRetryScale,
+            concurrencyLimit, scalingRate, memoryBudget, routingSeed, config,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,6 +42,10 @@ internal static class ServerCommand
                 ["runtimes-dir"] = parse.GetValue(runtimesDir),
                 ["runtimes"] = parse.GetValue(runtimes),
                 ["async-retry-scale"] = parse.GetValue(asyncRetryScale),
+                ["concurrency-limit"] = parse.GetValue(concurrencyLimit),
+                ["scaling-rate"] = parse.GetValue(scalingRate),
+                ["memory-budget"] = parse.GetValue(memoryBudget),
+                ["routing-seed"] = parse.GetValue(routingSeed),
             };
             var configPath = DataDirectory.ConfigPath(parse.GetValue(config));
             SettingSources sources;
@@ -72,6 +81,10 @@ internal static class ServerCommand
                 AccessKeyId = sources.Get("access-key-id"),
                 SecretAccessKey = sources.Get("secret-access-key"),
                 AsyncRetryScale = sources.Get("async-retry-scale") ?? "1",
+                ConcurrencyLimit = sources.Get("concurrency-limit") ?? "1000",
+                ScalingRate = sources.Get("scaling-rate") ?? "1000",
+                MemoryBudget = sources.Get("memory-budget"),
+                RoutingSeed = sources.Get("routing-seed"),
             };
             var problems = ServerOptionsValidator.Validate(options);
             if (problems.Count > 0)

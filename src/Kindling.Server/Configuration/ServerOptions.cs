@@ -15,4 +15,12 @@ internal sealed record ServerOptions
     public IReadOnlyDictionary<string, string> Interpreters { get; init; } = new Dictionary<string, string>();
     /// <summary>Scale of asynchronous retry delays (0–1), as given; <see cref="ServerOptionsValidator"/> checks it.</summary>
     public string AsyncRetryScale { get; init; } = "1";
+    /// <summary>The account's concurrency limit, as given.</summary>
+    public string ConcurrencyLimit { get; init; } = "1000";
+    /// <summary>New execution environments per function per 10 seconds, as given.</summary>
+    public string ScalingRate { get; init; } = "1000";
+    /// <summary>The environments' total memory budget (bytes, or with K/M/G), as given; null: physical memory less 1 GiB.</summary>
+    public string? MemoryBudget { get; init; }
+    /// <summary>Seed of weighted alias routing's random source, as given; null: unseeded.</summary>
+    public string? RoutingSeed { get; init; }
 }

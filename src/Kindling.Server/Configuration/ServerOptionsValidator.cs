@@ -34,7 +34,48 @@ internal static partial class ServerOptionsValidator
             problems.Add($"--async-retry-scale '{options.AsyncRetryScale}' must be a number from 0 to 1.");
         }
 
+        if (!TryParseCount(options.ConcurrencyLimit, out _))
+        {
+            problems.Add($"--concurrency-limit '{options.ConcurrencyLimit}' must be a whole number from 1 to {MaxCount}.");
+        }
+
+        if (!TryParseCount(options.ScalingRate, out _))
+        {
+            problems.Add($"--scaling-rate '{options.ScalingRate}' must be a whole number from 1 to {MaxCount}.");
+        }
+
+        if (options.MemoryBudget is { } budget && !TryParseSize(budget, out _))
+        {
+            problems.Add($"--memory-budget '{budget}' must be a size of at least 128M, in bytes or with K, M or G (for example 64G).");
+        }
+
+        if (options.RoutingSeed is { } seed && !int.TryParse(seed, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            problems.Add($"--routing-seed '{seed}' must be a whole number.");
+        }
+
         return problems;
+    }
+
+    private const int MaxCount = 1_000_000;
+
+    public static bool TryParseCount(string text, out int count) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) && count is >= 1 and <= MaxCount;
+
+    /// <summary>Parses a size such as <c>68719476736</c>, <c>512M</c> or <c>64G</c> (binary units) of at least 128 MiB.</summary>
+    public static bool TryParseSize(string text, out long bytes)
+    {
+        bytes = 0;
+        var trimmed = text.Trim();
+        var shift = trimmed.Length == 0 ? 0 : char.ToUpperInvariant(trimmed[^1]) switch { 'K' => 10, 'M' => 20, 'G' => 30, _ => 0 };
+        var digits = shift == 0 ? trimmed : trimmed[..^1];
+        if (!long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value > (long.MaxValue >> shift))
+        {
+            return false;
+        }
+
+        bytes = value << shift;
+        return bytes >= 128L << 20;
     }
 
     public static bool TryParseScale(string text, out double scale) =>

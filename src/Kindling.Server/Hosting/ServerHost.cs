@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using Kindling.Api;
 using Kindling.Functions;
@@ -6,6 +7,7 @@ using Kindling.Functions.Arns;
 using Kindling.Functions.Services;
 using Kindling.Invocation;
 using Kindling.Invocation.Async;
+using Kindling.Invocation.Frontend;
 using Kindling.Invocation.Workers;
 using Kindling.Queues;
 using Kindling.Queues.Engine;
@@ -62,11 +64,14 @@ internal static class ServerHost
         builder.Services.AddKindlingStorage(options.DataDirectory);
         builder.Services.AddKindlingFunctions(
             new AccountContext(options.Region, options.AccountId),
-            new AccountLimits(),
+            AccountLimitsFor(options),
             new FunctionUrlOptions($"http://{{0}}.lambda-url.{options.Region}.localhost:{port}/"),
             HostRuntimes.Catalog(runtimes));
         builder.Services.AddLambdaApi(options.Region, baseUrl, [rootKey]);
-        builder.Services.AddKindlingInvokeFrontend();
+        builder.Services.AddKindlingInvokeFrontend(new AliasRoutingOptions
+        {
+            Seed = options.RoutingSeed is { } seed ? int.Parse(seed, CultureInfo.InvariantCulture) : null,
+        });
         builder.Services.AddKindlingQueues(new QueueEngineOptions
         {
             DatabasePath = Path.Combine(options.DataDirectory, "queues.db"),
@@ -82,7 +87,10 @@ internal static class ServerHost
             Region = options.Region,
             AccountId = options.AccountId,
         });
-        builder.Services.AddKindlingWorkerManager(new WorkerManagerOptions());
+        ServerOptionsValidator.TryParseSize(options.MemoryBudget ?? "", out var memoryBudget);
+        builder.Services.AddKindlingWorkerManager(options.MemoryBudget is null
+            ? new WorkerManagerOptions()
+            : new WorkerManagerOptions { HostMemoryBytes = memoryBudget, ReserveBytes = 0 });
         ServerOptionsValidator.TryParseScale(options.AsyncRetryScale, out var retryScale);
         builder.Services.AddKindlingAsyncInvoke(new AsyncInvokeOptions
         {
@@ -100,5 +108,13 @@ internal static class ServerHost
         StartupBanner.Print(address, options, rootKey, generated, credentialsPath, HostRuntimes.Catalog(runtimes).Available, started.Elapsed);
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
+    }
+
+    // The account's limit as configured; the unreserved pool's minimum is AWS's 100, or the whole limit when it is
+    // smaller (as for a new AWS account limited to 10, where nothing can be reserved).
+    private static AccountLimits AccountLimitsFor(ServerOptions options)
+    {
+        ServerOptionsValidator.TryParseCount(options.ConcurrencyLimit, out var limit);
+        return new AccountLimits { ConcurrentExecutions = limit, MinimumUnreservedConcurrency = Math.Min(100, limit) };
     }
 }

@@ -38,7 +38,7 @@ internal sealed class AsyncHarness : IAsyncDisposable
         services.AddKindlingFunctions(Account, new AccountLimits(), new FunctionUrlOptions("http://{0}.localhost/"), new RuntimeCatalog(RuntimeCatalog.Custom));
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton<ICodeLocations>(new CodeLocations());
-        services.AddKindlingInvokeFrontend();
+        services.AddKindlingInvokeFrontend(new AliasRoutingOptions());
         services.AddSingleton<IWorkerManager>(Workers);
         services.AddKindlingQueues(new QueueEngineOptions { DatabasePath = Path.Combine(_directory, "queues.db"), Region = Account.Region, AccountId = Account.AccountId });
         services.AddKindlingAsyncInvoke(
