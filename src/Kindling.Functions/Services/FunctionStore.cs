@@ -102,28 +102,45 @@ public sealed partial class FunctionStore(Documents documents, AccountContext ac
     /// Resolves a reference to the version it designates (<c>$LATEST</c>, a number, or an alias's primary
     /// version); throws the 404 Lambda returns when any part is missing.
     /// </summary>
-    public async ValueTask<ResolvedFunction> ResolveAsync(FunctionReference reference, CancellationToken cancellationToken)
+    public ValueTask<ResolvedFunction> ResolveAsync(FunctionReference reference, CancellationToken cancellationToken) =>
+        ResolveAsync(reference, cached: false, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ResolveAsync(FunctionReference, CancellationToken)"/> for the invoke path: served from memory while
+    /// nothing has been written since (see <see cref="Documents.GetCachedAsync{T}"/>). The records returned are
+    /// shared and must not be changed.
+    /// </summary>
+    public ValueTask<ResolvedFunction> ResolveForInvokeAsync(FunctionReference reference, CancellationToken cancellationToken) =>
+        ResolveAsync(reference, cached: true, cancellationToken);
+
+    /// <summary>Reads a published version for the invoke path (shared, not to be changed), or null.</summary>
+    public ValueTask<Versioned<FunctionVersionRecord>?> GetVersionForInvokeAsync(string name, string version, CancellationToken cancellationToken) =>
+        documents.GetCachedAsync<FunctionVersionRecord>(Tables.Function, name, Tables.VersionKey(version), cancellationToken);
+
+    private async ValueTask<ResolvedFunction> ResolveAsync(FunctionReference reference, bool cached, CancellationToken cancellationToken)
     {
+        ValueTask<Versioned<T>?> Read<T>(string table, string sort) => cached
+            ? documents.GetCachedAsync<T>(table, reference.Name, sort, cancellationToken)
+            : documents.GetAsync<T>(table, reference.Name, sort, cancellationToken);
+
         var qualifier = reference.Qualifier;
         if (qualifier is null or "$LATEST")
         {
-            var latest = await GetLatestAsync(reference.Name, cancellationToken)
+            var latest = await Read<FunctionVersionRecord>(Tables.Function, "$LATEST")
                 ?? throw LambdaErrors.FunctionNotFound(account.FunctionArn(reference.Name, qualifier));
             return new ResolvedFunction(reference.Name, qualifier, latest.Value, null);
         }
 
         if (IsVersionNumber(qualifier))
         {
-            var version = await GetVersionAsync(reference.Name, qualifier, cancellationToken)
+            var version = await Read<FunctionVersionRecord>(Tables.Function, Tables.VersionKey(qualifier))
                 ?? throw LambdaErrors.FunctionNotFound(account.FunctionArn(reference.Name, qualifier));
             return new ResolvedFunction(reference.Name, qualifier, version.Value, null);
         }
 
-        var alias = await GetAliasAsync(reference.Name, qualifier, cancellationToken)
+        var alias = await Read<AliasConfiguration>(Tables.Alias, qualifier)
             ?? throw LambdaErrors.FunctionNotFound(account.FunctionArn(reference.Name, qualifier));
-        var target = alias.Value.FunctionVersion == "$LATEST"
-            ? await GetLatestAsync(reference.Name, cancellationToken)
-            : await GetVersionAsync(reference.Name, alias.Value.FunctionVersion, cancellationToken);
+        var target = await Read<FunctionVersionRecord>(Tables.Function, Tables.VersionKey(alias.Value.FunctionVersion));
         if (target is null)
         {
             throw LambdaErrors.FunctionNotFound(account.FunctionArn(reference.Name, qualifier));

@@ -27,7 +27,7 @@ public sealed class AliasRouting(FunctionStore functions, AliasRoutingOptions op
     /// <summary>The version an invocation of <paramref name="reference"/> runs on.</summary>
     public async ValueTask<ResolvedFunction> ResolveAsync(FunctionReference reference, CancellationToken cancellationToken)
     {
-        var resolved = await functions.ResolveAsync(reference, cancellationToken);
+        var resolved = await functions.ResolveForInvokeAsync(reference, cancellationToken);
         if (resolved.Alias?.RoutingConfig?.AdditionalVersionWeights is not { Count: > 0 } weights)
         {
             return resolved;
@@ -39,7 +39,7 @@ public sealed class AliasRouting(FunctionStore functions, AliasRoutingOptions op
             return resolved;
         }
 
-        var additional = await functions.GetVersionAsync(reference.Name, version, cancellationToken)
+        var additional = await functions.GetVersionForInvokeAsync(reference.Name, version, cancellationToken)
             ?? throw LambdaErrors.FunctionNotFound(functions.Account.FunctionArn(reference.Name, version));
         return resolved with { Version = additional.Value };
     }

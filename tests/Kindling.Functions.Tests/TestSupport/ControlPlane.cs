@@ -48,6 +48,8 @@ internal sealed class ControlPlane : IAsyncDisposable
 
     public ConcurrencyService Concurrency => _provider.GetRequiredService<ConcurrencyService>();
 
+    public FunctionStore Store => _provider.GetRequiredService<FunctionStore>();
+
     public ConcurrencySettings ConcurrencySettings => _provider.GetRequiredService<ConcurrencySettings>();
 
     public LayerService Layers => _provider.GetRequiredService<LayerService>();
