@@ -8,12 +8,13 @@ namespace Kindling.Invocation.Workers;
 /// </summary>
 internal sealed class EnvironmentSlot
 {
-    public EnvironmentSlot(IExecutionEnvironment environment, FunctionPool pool, long reservedBytes, long createdAt)
+    public EnvironmentSlot(IExecutionEnvironment environment, FunctionPool pool, long reservedBytes, long createdAt, bool provisioned = false)
     {
         Environment = environment;
         Pool = pool;
         ReservedBytes = reservedBytes;
         CreatedAt = createdAt;
+        Provisioned = provisioned;
         PoolNode = new LinkedListNode<EnvironmentSlot>(this);
         LruNode = new LinkedListNode<EnvironmentSlot>(this);
     }
@@ -28,6 +29,12 @@ internal sealed class EnvironmentSlot
     /// <summary><see cref="TimeProvider.GetTimestamp"/> at launch, for the maximum lifetime.</summary>
     public long CreatedAt { get; }
 
+    /// <summary>
+    /// Launched ahead of traffic for provisioned concurrency: parked on the pool's provisioned idle stack, never
+    /// reaped by the keep-alive nor evicted, and replaced when it fails or reaches the maximum lifetime.
+    /// </summary>
+    public bool Provisioned { get; }
+
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when it last became idle, for the keep-alive.</summary>
     public long IdleSince { get; set; }
 
@@ -38,6 +45,6 @@ internal sealed class EnvironmentSlot
     /// <summary>Its node in the pool's idle stack (reused: parking allocates nothing).</summary>
     public LinkedListNode<EnvironmentSlot> PoolNode { get; }
 
-    /// <summary>Its node in the manager's least-recently-used idle list.</summary>
+    /// <summary>Its node in the manager's least-recently-used idle list (on-demand environments only: the eviction order).</summary>
     public LinkedListNode<EnvironmentSlot> LruNode { get; }
 }

@@ -43,4 +43,10 @@ internal static partial class WorkerLog
 
     [LoggerMessage(2112, LogLevel.Warning, "Worker manager stop deadline reached: shutting down {Count} environments still running an invocation.")]
     public static partial void StopForced(ILogger logger, int count);
+
+    [LoggerMessage(2113, LogLevel.Warning, "A provisioned environment for {PoolKey} could not be launched: {Reason}")]
+    public static partial void ProvisionFailed(ILogger logger, string poolKey, string reason);
+
+    [LoggerMessage(2114, LogLevel.Debug, "No new environment for {PoolKey}: function {FunctionName} has reached its scaling rate.")]
+    public static partial void ScalingRateExceeded(ILogger logger, string poolKey, string functionName);
 }

@@ -128,7 +128,7 @@ public sealed partial class WorkerManager
             {
                 // Taken at a forced stop; its shutdown is under way already.
             }
-            else if (failure is not null || _stopped)
+            else if (failure is not null || _stopped || IsSurplusLocked(slot))
             {
                 reason = failure is null ? Spindown : Failure;
                 TakeOutOfServiceLocked(slot);
@@ -137,6 +137,8 @@ public sealed partial class WorkerManager
                 {
                     StartColdStartsLocked(pool, last.Value.Function, CoverWaitersLocked(pool));
                 }
+
+                ReplenishLocked(pool);
             }
             else if (!TryHandOffLocked(slot))
             {

@@ -5,9 +5,10 @@ namespace Kindling.Invocation.Workers;
 // The pool bookkeeping. Every method named *Locked runs under _gate.
 public sealed partial class WorkerManager
 {
+    /// <summary>Takes an idle environment, a provisioned one first (they are kept warm for exactly this).</summary>
     private EnvironmentSlot? TakeIdleLocked(FunctionPool pool)
     {
-        if (pool.Idle.First is not { } node)
+        if ((pool.ProvisionedIdle.First ?? pool.Idle.First) is not { } node)
         {
             return null;
         }
@@ -24,6 +25,13 @@ public sealed partial class WorkerManager
         var pool = slot.Pool;
         slot.State = SlotState.Idle;
         slot.IdleSince = _time.GetTimestamp();
+        if (slot.Provisioned)
+        {
+            // Neither reaped by the keep-alive nor evicted: kept out of the least-recently-used list and its bytes.
+            pool.ProvisionedIdle.AddFirst(slot.PoolNode);
+            return;
+        }
+
         pool.Idle.AddFirst(slot.PoolNode);
         _idleLru.AddLast(slot.LruNode);
         pool.IdleBytes += slot.ReservedBytes;
@@ -33,6 +41,12 @@ public sealed partial class WorkerManager
     private void RemoveIdleLocked(EnvironmentSlot slot)
     {
         var pool = slot.Pool;
+        if (slot.Provisioned)
+        {
+            pool.ProvisionedIdle.Remove(slot.PoolNode);
+            return;
+        }
+
         pool.Idle.Remove(slot.PoolNode);
         _idleLru.Remove(slot.LruNode);
         pool.IdleBytes -= slot.ReservedBytes;
@@ -98,6 +112,11 @@ public sealed partial class WorkerManager
     {
         slot.State = SlotState.Retired;
         _live.Remove(slot);
+        if (slot.Provisioned)
+        {
+            slot.Pool.ProvisionedLive--;
+        }
+
         if (_stopped && _live.Count == 0)
         {
             _liveDrained.TrySetResult();

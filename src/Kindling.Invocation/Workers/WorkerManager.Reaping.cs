@@ -58,8 +58,9 @@ public sealed partial class WorkerManager
     }
 
     /// <summary>
-    /// Shuts down (<c>spindown</c>) idle environments unused for the keep-alive or older than the maximum
-    /// lifetime. Called on each tick of the reaper's timer.
+    /// Shuts down (<c>spindown</c>) idle on-demand environments unused for the keep-alive or older than the
+    /// maximum lifetime, and recycles idle provisioned ones older than the maximum lifetime (replacing them).
+    /// Called on each tick of the reaper's timer.
     /// </summary>
     internal async Task ReapAsync()
     {
@@ -85,6 +86,16 @@ public sealed partial class WorkerManager
                 RemoveIdleLocked(slot);
                 RemoveIfEmptyLocked(slot.Pool);
                 (retirements ??= []).Add(RetireLocked(slot, Spindown));
+            }
+
+            ReapProvisionedLocked(now, ref retirements);
+            // A refilled bucket is the same as a new one: forget it, so idle functions hold no state.
+            foreach (var (function, bucket) in _scaleUp)
+            {
+                if (bucket.IsFull(_time, now))
+                {
+                    _scaleUp.Remove(function);
+                }
             }
         }
 

@@ -42,7 +42,7 @@ public sealed partial class WorkerManager
         {
             _stopped = true;
             live = _live.Count;
-            idle = [.. _idleLru];
+            idle = [.. _idleLru, .. _pools.Values.SelectMany(p => p.ProvisionedIdle)];
             foreach (var slot in idle)
             {
                 RemoveIdleLocked(slot);
@@ -51,6 +51,8 @@ public sealed partial class WorkerManager
 
             foreach (var pool in _pools.Values.ToList())
             {
+                pool.ProvisionedTarget = 0;
+                pool.ProvisionedFunction = null;
                 foreach (var waiter in pool.Waiters)
                 {
                     waiter.TryFail(stopping);

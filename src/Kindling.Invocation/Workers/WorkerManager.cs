@@ -13,7 +13,9 @@ namespace Kindling.Invocation.Workers;
 /// without a freeze/thaw cycle), so N concurrent invocations never launch more than N environments.
 /// Environments that are no longer reusable are shut down (<c>failure</c>); idle ones past the keep-alive and
 /// any past the maximum lifetime are shut down (<c>spindown</c>) by <see cref="ReapAsync"/>, which a hosted
-/// service calls on one periodic timer.
+/// service calls on one periodic timer. Each function adds at most <see cref="WorkerManagerOptions.ScaleUpLimit"/>
+/// on-demand environments per 10 seconds. Provisioned environments (<see cref="SetProvisionedConcurrency"/>)
+/// are kept at a target count per pool key, taken first, and never reaped by the keep-alive nor evicted.
 /// </summary>
 /// <remarks>
 /// One lock guards the pools and the least-recently-used list: every critical section is a few list
@@ -35,6 +37,7 @@ public sealed partial class WorkerManager : IWorkerManager, IIdleEnvironmentEvic
     private readonly Dictionary<string, FunctionPool> _pools = new(StringComparer.Ordinal);
     private readonly LinkedList<EnvironmentSlot> _idleLru = new();
     private readonly HashSet<EnvironmentSlot> _live = [];
+    private readonly Dictionary<string, ScaleUpBucket> _scaleUp = new(StringComparer.Ordinal);
     private readonly BackgroundWork _background = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationToken _stoppingToken;
@@ -65,7 +68,7 @@ public sealed partial class WorkerManager : IWorkerManager, IIdleEnvironmentEvic
     /// <summary>Memory held now by starting, busy and idle environments.</summary>
     public long ReservedBytes => _placement.ReservedBytes;
 
-    /// <summary>Environments launched since start (cold starts).</summary>
+    /// <summary>On-demand environments launched since start (cold starts).</summary>
     public long ColdStarts => Interlocked.Read(ref _coldStarts);
 
     /// <summary>Idle environments shut down to make room for another function's environment.</summary>
@@ -111,6 +114,7 @@ public sealed partial class WorkerManager : IWorkerManager, IIdleEnvironmentEvic
     /// function's timeout), as in Lambda when a client goes away, and its environment is then released.
     /// </summary>
     /// <exception cref="CapacityExceededException">No environment can be placed, or the manager is stopping.</exception>
+    /// <exception cref="ScalingRateExceededException">A new environment is needed and the function's scaling rate is used up.</exception>
     /// <exception cref="EnvironmentLaunchException">The environment's sandbox could not start.</exception>
     public Task<InvocationResult> InvokeAsync(FunctionSpec function, InvocationRequest request, CancellationToken cancellationToken)
     {
@@ -158,6 +162,15 @@ public sealed partial class WorkerManager : IWorkerManager, IIdleEnvironmentEvic
                 slot = TakeIdleLocked(pool);
                 if (slot is null)
                 {
+                    // Launches and freezes under way that no waiter has claimed serve this invocation without a new
+                    // environment; otherwise it needs one, within the function's scaling rate.
+                    if (pool.Starting + pool.Freezing <= pool.Waiters.Count && !TryScaleUpLocked(function.FunctionName))
+                    {
+                        WorkerLog.ScalingRateExceeded(_logger, pool.Key, function.FunctionName);
+                        RemoveIfEmptyLocked(pool);
+                        throw new ScalingRateExceededException(function.FunctionName, _options.ScaleUpLimit);
+                    }
+
                     waiter = new EnvironmentWaiter(function, pool);
                     pool.Waiters.AddLast(waiter.Node);
                     StartColdStartsLocked(pool, function, CoverWaitersLocked(pool));
@@ -229,7 +242,7 @@ public sealed partial class WorkerManager : IWorkerManager, IIdleEnvironmentEvic
                 {
                     RetireLocked(slot, Failure);
                 }
-                else if (_stopped || _time.GetElapsedTime(slot.CreatedAt) >= _options.MaxLifetime)
+                else if (_stopped || IsSurplusLocked(slot) || _time.GetElapsedTime(slot.CreatedAt) >= _options.MaxLifetime)
                 {
                     RetireLocked(slot, Spindown);
                 }
@@ -237,10 +250,24 @@ public sealed partial class WorkerManager : IWorkerManager, IIdleEnvironmentEvic
                 {
                     _background.Run(static s => s.Manager.FreezeAndParkAsync(s.Slot), (Manager: this, Slot: slot));
                 }
+
+                if (slot.Provisioned)
+                {
+                    // A failed or recycled provisioned environment is replaced, keeping the count.
+                    ReplenishLocked(pool);
+                }
             }
 
             RemoveIfEmptyLocked(pool);
         }
+    }
+
+    private bool TryScaleUpLocked(string functionName)
+    {
+        var now = _time.GetTimestamp();
+        ref var bucket = ref CollectionsMarshal.GetValueRefOrAddDefault(_scaleUp, functionName, out _);
+        bucket ??= new ScaleUpBucket(_options.ScaleUpLimit, now);
+        return bucket.TryTake(_time, now);
     }
 
     private static CapacityExceededException StoppingException() =>

@@ -18,6 +18,14 @@ public sealed record WorkerManagerOptions
     /// <summary>The host's memory in bytes; null reads the physical memory (<c>MemTotal</c> of <c>/proc/meminfo</c>).</summary>
     public long? HostMemoryBytes { get; init; }
 
+    /// <summary>
+    /// How many new on-demand environments each function (all its versions together) may add per 10 seconds:
+    /// a token bucket of this size, refilled continuously. An invocation that needs a new environment beyond it
+    /// while none is free fails with <c>ScalingRateExceededException</c>. Provisioned environments do not count.
+    /// Default 1,000, Lambda's rate.
+    /// </summary>
+    public int ScaleUpLimit { get; init; } = 1000;
+
     /// <summary>Memory kept for the operating system and Kindling itself, outside the environments' budget. Default 1 GiB.</summary>
     public long ReserveBytes { get; init; } = 1L << 30;
 }

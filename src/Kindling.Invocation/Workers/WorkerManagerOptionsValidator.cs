@@ -36,6 +36,11 @@ internal static class WorkerManagerOptionsValidator
             problems.Add($"The memory reserve cannot be negative (got {options.ReserveBytes} bytes).");
         }
 
+        if (options.ScaleUpLimit <= 0)
+        {
+            problems.Add($"The scale-up limit (new environments per function per 10 seconds) must be positive (got {options.ScaleUpLimit}).");
+        }
+
         return problems;
     }
 }

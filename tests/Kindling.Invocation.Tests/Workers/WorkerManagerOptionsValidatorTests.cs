@@ -14,6 +14,7 @@ public sealed class WorkerManagerOptionsValidatorTests
         Assert.Equal(TimeSpan.FromHours(2), options.MaxLifetime);
         Assert.Equal(1L << 30, options.ReserveBytes);
         Assert.Null(options.HostMemoryBytes);
+        Assert.Equal(1000, options.ScaleUpLimit);
     }
 
     [Fact]
@@ -26,6 +27,7 @@ public sealed class WorkerManagerOptionsValidatorTests
             ReapInterval = TimeSpan.Zero,
             HostMemoryBytes = 0,
             ReserveBytes = -1,
+            ScaleUpLimit = 0,
         };
 
         Assert.Equal(
@@ -35,6 +37,7 @@ public sealed class WorkerManagerOptionsValidatorTests
                 "The reap interval must be positive (got 00:00:00).",
                 "The host memory must be positive (got 0 bytes).",
                 "The memory reserve cannot be negative (got -1 bytes).",
+                "The scale-up limit (new environments per function per 10 seconds) must be positive (got 0).",
             ],
             WorkerManagerOptionsValidator.Validate(options));
     }
