@@ -7,8 +7,13 @@ using Kindling.Storage.Metadata;
 
 namespace Kindling.Functions.Services;
 
-/// <summary>Reserved concurrency (Put/Get/Delete) and provisioned concurrency configurations.</summary>
-public sealed class ConcurrencyService(FunctionStore functions, AccountLimits limits, ConcurrencySettings settings, TimeProvider time)
+/// <summary>
+/// Reserved concurrency (Put/Get/Delete) and provisioned concurrency configurations. A put or delete of a
+/// provisioned configuration tells <paramref name="notifier"/> (when one is registered: the invocation side's
+/// reconciler), which allocates the environments and writes their status back here.
+/// </summary>
+public sealed class ConcurrencyService(
+    FunctionStore functions, AccountLimits limits, ConcurrencySettings settings, TimeProvider time, IProvisionedConcurrencyNotifier? notifier = null)
 {
     /// <summary>The sum of every function's reserved concurrency, optionally leaving one function out.</summary>
     public async Task<int> TotalReservedAsync(string? except, CancellationToken cancellationToken)
@@ -139,6 +144,7 @@ public sealed class ConcurrencyService(FunctionStore functions, AccountLimits li
         };
         await functions.Documents.WriteAsync(Documents.Put(Tables.ProvisionedConcurrency, name, q, config, null), cancellationToken);
         settings.Invalidate();
+        notifier?.ProvisionedConcurrencyChanged();
         return config with { FunctionArn = null };
     }
 
@@ -161,16 +167,90 @@ public sealed class ConcurrencyService(FunctionStore functions, AccountLimits li
         errors.Required(qualifier, "qualifier");
         errors.ThrowIfAny();
         var (name, q) = await RequirePublishedQualifierAsync(functionName, qualifier!, cancellationToken);
-        var config = await functions.Documents.GetAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, name, q, cancellationToken)
-            ?? throw ProvisionedNotFound();
-        await functions.Documents.WriteAsync(new DeleteItem(Tables.ProvisionedConcurrency, name, q, config.Version), cancellationToken);
-        settings.Invalidate();
+        while (true)
+        {
+            var config = await functions.Documents.GetAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, name, q, cancellationToken)
+                ?? throw ProvisionedNotFound();
+            try
+            {
+                await functions.Documents.WriteAsync(new DeleteItem(Tables.ProvisionedConcurrency, name, q, config.Version), cancellationToken);
+                settings.Invalidate();
+                notifier?.ProvisionedConcurrencyChanged();
+                return;
+            }
+            catch (StoreConditionFailedException)
+            {
+                // Its status was written back meanwhile: read it again.
+            }
+        }
     }
 
     /// <summary>ListProvisionedConcurrencyConfigs.</summary>
     public Task<(IReadOnlyList<ProvisionedConcurrencyConfig> Items, string? NextMarker)> ListProvisionedAsync(
         string functionName, string? marker, int? maxItems, CancellationToken cancellationToken)
         => functions.ListPerQualifierAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, functionName, marker, maxItems, 50, cancellationToken);
+
+    /// <summary>Every provisioned concurrency configuration of the account, with the function and qualifier it belongs to.</summary>
+    public async Task<IReadOnlyList<(string FunctionName, string Qualifier, ProvisionedConcurrencyConfig Config)>> ListAllProvisionedAsync(CancellationToken cancellationToken)
+    {
+        var all = new List<(string, string, ProvisionedConcurrencyConfig)>();
+        ItemKey? after = null;
+        while (true)
+        {
+            var batch = await functions.Documents.ScanAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, after, 500, cancellationToken);
+            if (batch.Count == 0)
+            {
+                return all;
+            }
+
+            foreach (var (key, config) in batch)
+            {
+                all.Add((key.Partition, key.Sort, config));
+                after = key;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the allocation status of a configuration (counts, <c>Status</c>, <c>StatusReason</c>; LastModified
+    /// stays the user's). Written only if the stored configuration still requests <paramref name="requested"/>
+    /// environments and differs; a concurrent put or delete wins (conditional write on the stored version).
+    /// Returns false when nothing was written.
+    /// </summary>
+    public async Task<bool> UpdateProvisionedStatusAsync(
+        string functionName, string qualifier, int requested, int allocated, int available, string status, string? statusReason, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var stored = await functions.Documents.GetAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, functionName, qualifier, cancellationToken);
+            if (stored is null || stored.Value.RequestedProvisionedConcurrentExecutions != requested)
+            {
+                return false;
+            }
+
+            var updated = stored.Value with
+            {
+                AllocatedProvisionedConcurrentExecutions = allocated,
+                AvailableProvisionedConcurrentExecutions = available,
+                Status = status,
+                StatusReason = statusReason,
+            };
+            if (updated == stored.Value)
+            {
+                return false;
+            }
+
+            try
+            {
+                await functions.Documents.WriteAsync(Documents.Put(Tables.ProvisionedConcurrency, functionName, qualifier, updated, stored.Version), cancellationToken);
+                return true;
+            }
+            catch (StoreConditionFailedException)
+            {
+                // Put or deleted meanwhile: look again.
+            }
+        }
+    }
 
     private async Task<(string Name, string Qualifier)> RequirePublishedQualifierAsync(string functionName, string qualifier, CancellationToken cancellationToken)
     {

@@ -8,6 +8,7 @@ using Kindling.Functions.Services;
 using Kindling.Invocation;
 using Kindling.Invocation.Async;
 using Kindling.Invocation.Frontend;
+using Kindling.Invocation.Provisioned;
 using Kindling.Invocation.Workers;
 using Kindling.Queues;
 using Kindling.Queues.Engine;
@@ -95,6 +96,7 @@ internal static class ServerHost
         builder.Services.AddKindlingWorkerManager(options.MemoryBudget is null
             ? new WorkerManagerOptions()
             : new WorkerManagerOptions { HostMemoryBytes = memoryBudget, ReserveBytes = 0 });
+        builder.Services.AddKindlingProvisionedConcurrency();
         ServerOptionsValidator.TryParseScale(options.AsyncRetryScale, out var retryScale);
         builder.Services.AddKindlingAsyncInvoke(new AsyncInvokeOptions
         {
