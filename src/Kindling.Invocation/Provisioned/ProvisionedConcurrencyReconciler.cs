@@ -39,30 +39,49 @@ internal sealed class ProvisionedConcurrencyReconciler(
     private Dictionary<(string Function, string Qualifier), string> _poolKeys = [];
     private long _lastFullPass;
 
+    private bool _settling;
+
+    /// <summary>
+    /// Runs the first full pass before the API serves: environments do not survive a restart, so every stored
+    /// configuration is applied again and shows IN_PROGRESS with nothing allocated, not the previous run's READY.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _settling = await TryPassAsync(full: true, cancellationToken) ?? true;
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var full = true;
         try
         {
+            var full = false;
             while (true)
             {
+                await WaitAsync(_settling ? options.SettleInterval : options.PassInterval, stoppingToken);
                 full |= signal.TryConsume() || time.GetElapsedTime(_lastFullPass) >= options.PassInterval;
-                var settling = false;
-                try
-                {
-                    settling = await PassAsync(full, stoppingToken);
-                    full = false;
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    ProvisionedLog.PassFailed(logger, ex);
-                }
-
-                await WaitAsync(settling ? options.SettleInterval : options.PassInterval, stoppingToken);
+                var settling = await TryPassAsync(full, stoppingToken);
+                // A failed pass is retried whole after the settle interval.
+                _settling = settling ?? true;
+                full = settling is null && full;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>One pass, logged if it fails (null then).</summary>
+    private async Task<bool?> TryPassAsync(bool full, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PassAsync(full, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            ProvisionedLog.PassFailed(logger, ex);
+            return null;
         }
     }
 
