@@ -1,0 +1,127 @@
+using System.IO.Compression;
+using Kindling.Functions;
+using Kindling.Functions.Arns;
+using Kindling.Functions.Model;
+using Kindling.Functions.Runtimes;
+using Kindling.Functions.Services;
+using Kindling.Functions.State;
+using Kindling.Invocation.Environments;
+using Kindling.Invocation.Provisioned;
+using Kindling.Invocation.Tests.TestSupport;
+using Kindling.Invocation.Workers;
+using Kindling.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Kindling.Invocation.Tests.Provisioned;
+
+/// <summary>
+/// The control plane (real SQLite metadata in a temp directory), the Invoke frontend's specs, a worker manager over
+/// fake environments and fake time, and the provisioned concurrency reconciler, composed as the server does; the
+/// reconciler is not started: tests run its passes.
+/// </summary>
+internal sealed class ReconcilerHarness : IAsyncDisposable
+{
+    public static readonly AccountContext Account = new("us-east-1", "000000000000");
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("kindling-provisioned-").FullName;
+    private readonly ServiceProvider _provider;
+
+    public ReconcilerHarness()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddKindlingStorage(_directory);
+        services.AddKindlingFunctions(Account, new AccountLimits(), new FunctionUrlOptions("http://{0}.localhost/"), new RuntimeCatalog(RuntimeCatalog.Custom));
+        services.AddSingleton<ICodeLocations>(new CodeLocations());
+        services.AddKindlingInvokeFrontend();
+        services.AddSingleton<IEnvironmentFactory>(Factory);
+        services.AddKindlingWorkerManager(new WorkerManagerOptions { HostMemoryBytes = 8L << 30, ReserveBytes = 0 });
+        services.AddKindlingProvisionedConcurrency();
+        services.AddSingleton<TimeProvider>(Time);
+        _provider = services.BuildServiceProvider();
+    }
+
+    public FakeTimeProvider Time { get; } = new();
+
+    public FakeEnvironmentFactory Factory { get; } = new();
+
+    public WorkerManager Manager => Get<WorkerManager>();
+
+    public ConcurrencyService Concurrency => Get<ConcurrencyService>();
+
+    public ProvisionedConcurrencySignal Signal => Get<ProvisionedConcurrencySignal>();
+
+    public ProvisionedConcurrencyReconciler Reconciler =>
+        _provider.GetServices<IHostedService>().OfType<ProvisionedConcurrencyReconciler>().Single();
+
+    public T Get<T>()
+        where T : notnull => _provider.GetRequiredService<T>();
+
+    /// <summary>Creates a function and publishes version 1; returns version 1's pool key.</summary>
+    public async Task<string> CreateFunctionWithVersionAsync(string name)
+    {
+        await Get<FunctionService>().CreateAsync(
+            new CreateFunctionRequest
+            {
+                FunctionName = name,
+                Role = "arn:aws:iam::000000000000:role/r",
+                Runtime = "provided.al2023",
+                Handler = "bootstrap",
+                Code = new FunctionCode { ZipFile = Zip() },
+            },
+            CancellationToken.None);
+        var state = _provider.GetServices<IHostedService>().OfType<FunctionStateReconciler>().Single();
+        await state.ReconcileAsync(name, CancellationToken.None);
+        await Get<VersionService>().PublishAsync(name, new PublishVersionRequest(null, null, null), allowPending: false, CancellationToken.None);
+        await state.ReconcileAsync(name, CancellationToken.None);
+        var version = await Get<FunctionStore>().ResolveAsync(new FunctionReference(name, "1"), CancellationToken.None);
+        return (await Get<Kindling.Invocation.Frontend.FunctionSpecs>().ForAsync(version.Version, CancellationToken.None)).PoolKey;
+    }
+
+    public Task PutAsync(string name, string qualifier, int environments) =>
+        Concurrency.PutProvisionedAsync(name, qualifier, new ProvisionedConcurrencyRequest(environments), CancellationToken.None);
+
+    public Task<ProvisionedConcurrencyConfig> GetAsync(string name, string qualifier) =>
+        Concurrency.GetProvisionedAsync(name, qualifier, CancellationToken.None);
+
+    /// <summary>Runs a full pass, then status passes until no configuration is being allocated any more.</summary>
+    public async Task SettleAsync()
+    {
+        var deadline = DateTime.UtcNow + Eventually.Deadline;
+        var settling = await Reconciler.PassAsync(full: true, CancellationToken.None);
+        while (settling)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("Timed out waiting for the provisioned environments to settle.");
+            }
+
+            await Task.Delay(1);
+            settling = await Reconciler.PassAsync(full: false, CancellationToken.None);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static byte[] Zip()
+    {
+        using var buffer = new MemoryStream();
+        using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var writer = new StreamWriter(archive.CreateEntry("bootstrap").Open());
+            writer.Write("#!/bin/sh\n");
+        }
+
+        return buffer.ToArray();
+    }
+
+    private sealed class CodeLocations : ICodeLocations
+    {
+        public string For(string codeId) => "http://localhost/code/" + codeId;
+    }
+}
