@@ -34,7 +34,7 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
         services.AddKindlingStorage(_directory);
         services.AddKindlingFunctions(Account, new AccountLimits(), new FunctionUrlOptions("http://{0}.localhost/"), new RuntimeCatalog(RuntimeCatalog.Custom));
         services.AddSingleton<ICodeLocations>(new CodeLocations());
-        services.AddKindlingInvokeFrontend();
+        services.AddKindlingInvokeFrontend(new Kindling.Invocation.Frontend.AliasRoutingOptions());
         services.AddSingleton<IEnvironmentFactory>(Factory);
         services.AddKindlingWorkerManager(new WorkerManagerOptions { HostMemoryBytes = 8L << 30, ReserveBytes = 0 });
         services.AddKindlingProvisionedConcurrency();
@@ -85,12 +85,13 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
     public Task<ProvisionedConcurrencyConfig> GetAsync(string name, string qualifier) =>
         Concurrency.GetProvisionedAsync(name, qualifier, CancellationToken.None);
 
-    /// <summary>Runs a full pass, then status passes until no configuration is being allocated any more.</summary>
+    /// <summary>Runs a full pass, then status passes until no configuration is being allocated and no environment launched any more.</summary>
     public async Task SettleAsync()
     {
         var deadline = DateTime.UtcNow + Eventually.Deadline;
         var settling = await Reconciler.PassAsync(full: true, CancellationToken.None);
-        while (settling)
+        // A FAILED configuration being retried is not "settling" for the reconciler: wait for the launches too.
+        while (settling || Manager.GetAllCounts().Values.Any(c => c.Starting > 0 || c.Freezing > 0))
         {
             if (DateTime.UtcNow > deadline)
             {
