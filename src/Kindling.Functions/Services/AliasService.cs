@@ -87,6 +87,12 @@ public sealed partial class AliasService(FunctionStore functions, ConcurrencySet
             throw LambdaErrors.RevisionMismatch();
         }
 
+        if (version != current.Value.FunctionVersion)
+        {
+            // Its provisioned environments move to the new version.
+            concurrency.Invalidate();
+        }
+
         return updated;
     }
 

@@ -8,12 +8,11 @@ using Kindling.Storage.Metadata;
 namespace Kindling.Functions.Services;
 
 /// <summary>
-/// Reserved concurrency (Put/Get/Delete) and provisioned concurrency configurations. A put or delete of a
-/// provisioned configuration tells <paramref name="notifier"/> (when one is registered: the invocation side's
-/// reconciler), which allocates the environments and writes their status back here.
+/// Reserved concurrency (Put/Get/Delete) and provisioned concurrency configurations. Every change is announced
+/// through <see cref="ConcurrencySettings.Invalidate"/>, which also wakes the invocation side's reconciler that
+/// allocates provisioned environments and writes their status back here.
 /// </summary>
-public sealed class ConcurrencyService(
-    FunctionStore functions, AccountLimits limits, ConcurrencySettings settings, TimeProvider time, IProvisionedConcurrencyNotifier? notifier = null)
+public sealed class ConcurrencyService(FunctionStore functions, AccountLimits limits, ConcurrencySettings settings, TimeProvider time)
 {
     /// <summary>The sum of every function's reserved concurrency, optionally leaving one function out.</summary>
     public async Task<int> TotalReservedAsync(string? except, CancellationToken cancellationToken)
@@ -144,7 +143,6 @@ public sealed class ConcurrencyService(
         };
         await functions.Documents.WriteAsync(Documents.Put(Tables.ProvisionedConcurrency, name, q, config, null), cancellationToken);
         settings.Invalidate();
-        notifier?.ProvisionedConcurrencyChanged();
         return config with { FunctionArn = null };
     }
 
@@ -175,7 +173,6 @@ public sealed class ConcurrencyService(
             {
                 await functions.Documents.WriteAsync(new DeleteItem(Tables.ProvisionedConcurrency, name, q, config.Version), cancellationToken);
                 settings.Invalidate();
-                notifier?.ProvisionedConcurrencyChanged();
                 return;
             }
             catch (StoreConditionFailedException)

@@ -59,16 +59,22 @@ public sealed class ConcurrencySnapshot
 /// <summary>
 /// Keeps the account's reserved and provisioned concurrency in memory for the invoke path, which must not scan
 /// the store. Every change to them calls <see cref="Invalidate"/> after its write commits; the next read then
-/// loads a new snapshot, so an invoke that follows a change always sees it.
+/// loads a new snapshot, so an invoke that follows a change always sees it. Changes that can move provisioned
+/// environments (a configuration put or deleted; a function, version or alias deleted; an alias moved) also wake
+/// <paramref name="provisioned"/> when one is registered.
 /// </summary>
-public sealed class ConcurrencySettings(FunctionStore functions, AccountLimits limits)
+public sealed class ConcurrencySettings(FunctionStore functions, AccountLimits limits, IProvisionedConcurrencyNotifier? provisioned = null)
 {
     private readonly SemaphoreSlim _loading = new(1, 1);
     private long _generation;
     private volatile ConcurrencySnapshot? _current;
 
     /// <summary>Marks the settings changed (call after the change has committed).</summary>
-    public void Invalidate() => Interlocked.Increment(ref _generation);
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        provisioned?.ProvisionedConcurrencyChanged();
+    }
 
     /// <summary>The current settings, loaded from the store when they changed since the last load.</summary>
     public async ValueTask<ConcurrencySnapshot> GetAsync(CancellationToken cancellationToken)

@@ -22,6 +22,13 @@ public sealed class ConcurrencyAdmission
     /// <summary>Throttle reason of the account (its unreserved pool) being full.</summary>
     public const string AccountLimitReason = "ConcurrentInvocationLimitExceeded";
 
+    /// <summary>
+    /// Throttle reason of a function that needed a new environment beyond its scaling rate: Lambda's
+    /// invocation-rate reasons, the reserved one for a function with reserved concurrency.
+    /// </summary>
+    public static string ScalingRateReason(bool reserved) =>
+        reserved ? "ReservedFunctionInvocationRateLimitExceeded" : "FunctionInvocationRateLimitExceeded";
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, FunctionState> _functions = new(StringComparer.Ordinal);
 

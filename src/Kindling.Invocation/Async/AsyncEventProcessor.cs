@@ -103,9 +103,15 @@ internal sealed class AsyncEventProcessor(
                 },
                 cancellationToken);
         }
-        catch (Exception ex) when (ex is CapacityExceededException or EnvironmentLaunchException)
+        catch (Exception ex) when (ex is CapacityExceededException or ScalingRateExceededException or EnvironmentLaunchException)
         {
-            await BackOffAsync(item, ex is CapacityExceededException ? "ConcurrentInvocationLimitExceeded" : "EnvironmentLaunchFailed", receiptHandle, cancellationToken);
+            var reason = ex switch
+            {
+                CapacityExceededException => ConcurrencyAdmission.AccountLimitReason,
+                ScalingRateExceededException => ConcurrencyAdmission.ScalingRateReason(settings.For(item.FunctionName).Reserved is not null),
+                _ => "EnvironmentLaunchFailed",
+            };
+            await BackOffAsync(item, reason, receiptHandle, cancellationToken);
             return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -76,7 +76,8 @@ public sealed class InvokeService(
         }
 
         var spec = await specs.ForAsync(resolved.Version, cancellationToken);
-        if (!admission.TryEnter(reference.Name, await concurrency.GetAsync(cancellationToken), out var lease, out var throttleReason))
+        var settings = await concurrency.GetAsync(cancellationToken);
+        if (!admission.TryEnter(reference.Name, settings, out var lease, out var throttleReason))
         {
             throw Throttled(throttleReason!, "Rate Exceeded.");
         }
@@ -103,6 +104,10 @@ public sealed class InvokeService(
         catch (CapacityExceededException ex)
         {
             throw Throttled(ConcurrencyAdmission.AccountLimitReason, ex.Message);
+        }
+        catch (ScalingRateExceededException)
+        {
+            throw Throttled(ConcurrencyAdmission.ScalingRateReason(settings.For(reference.Name).Reserved is not null), "Rate Exceeded.");
         }
         catch (EnvironmentLaunchException ex)
         {

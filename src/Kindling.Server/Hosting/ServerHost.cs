@@ -93,9 +93,11 @@ internal static class ServerHost
             AccountId = options.AccountId,
         });
         ServerOptionsValidator.TryParseSize(options.MemoryBudget ?? "", out var memoryBudget);
+        ServerOptionsValidator.TryParseCount(options.ScalingRate, out var scalingRate);
+        var workerManager = new WorkerManagerOptions { ScaleUpLimit = scalingRate };
         builder.Services.AddKindlingWorkerManager(options.MemoryBudget is null
-            ? new WorkerManagerOptions()
-            : new WorkerManagerOptions { HostMemoryBytes = memoryBudget, ReserveBytes = 0 });
+            ? workerManager
+            : workerManager with { HostMemoryBytes = memoryBudget, ReserveBytes = 0 });
         builder.Services.AddKindlingProvisionedConcurrency();
         ServerOptionsValidator.TryParseScale(options.AsyncRetryScale, out var retryScale);
         builder.Services.AddKindlingAsyncInvoke(new AsyncInvokeOptions

@@ -154,6 +154,26 @@ class AccountLimitTests(ConcurrencyCase):
         self.assertEqual(cm.exception.response["Error"]["Code"], "InvalidParameterValueException")
 
 
+class ScalingRateTests(ConcurrencyCase):
+    extra_args = ("--scaling-rate", "3")
+
+    def test_new_environments_beyond_the_scaling_rate_are_throttled(self):
+        unreserved, reserved = self.make_function(), self.make_function()
+        self.lam.put_function_concurrency(FunctionName=reserved, ReservedConcurrentExecutions=10)
+        for name, reason in ((unreserved, "FunctionInvocationRateLimitExceeded"),
+                             (reserved, "ReservedFunctionInvocationRateLimitExceeded")):
+            with self.subTest(name=name):
+                ok, errors = self.invoke_parallel(name, 6, sleep=4)
+                # Three environments per 10 s: the other three invocations would each need a fourth.
+                self.assertEqual(len(ok), 3, errors[:2])
+                self.assertEqual(len(errors), 3)
+                for error in errors:
+                    self.assert_throttled(error, reason)
+                # Warm environments are not limited by the rate.
+                ok, errors = self.invoke_parallel(name, 3, sleep=0.2)
+                self.assertEqual((len(ok), len(errors)), (3, 0), errors)
+
+
 class AsyncHeldBackTests(ConcurrencyCase):
     extra_args = ("--async-retry-scale", "0.01")
 
