@@ -42,6 +42,9 @@ internal sealed class EnvironmentSlot
 
     public bool Frozen { get; set; }
 
+    /// <summary>Moves on each time the environment is parked thawed: a delayed freeze applies to one parking only.</summary>
+    public long HotParkings { get; set; }
+
     /// <summary>Its node in the pool's idle stack (reused: parking allocates nothing).</summary>
     public LinkedListNode<EnvironmentSlot> PoolNode { get; }
 

@@ -94,6 +94,7 @@ public sealed partial class WorkerManager
 
     private async Task FreezeAndParkAsync(EnvironmentSlot slot)
     {
+        long parking;
         lock (_gate)
         {
             // An invocation that arrived since the release (this runs a thread-pool hop later) takes the
@@ -104,7 +105,59 @@ public sealed partial class WorkerManager
                 _handOffs++;
                 return;
             }
+
+            if (_options.HotWindow <= TimeSpan.Zero || slot.State != SlotState.Freezing || _stopped || IsSurplusLocked(slot))
+            {
+                parking = -1;
+            }
+            else
+            {
+                // Parked thawed for the hot window: the next invocation takes it with no thaw.
+                slot.Pool.Freezing--;
+                PushIdleLocked(slot);
+                parking = ++slot.HotParkings;
+            }
         }
+
+        if (parking >= 0)
+        {
+            await FreezeWhenColdAsync(slot, parking);
+            return;
+        }
+
+        await FreezeNowAndParkAsync(slot);
+    }
+
+    // Freezes a thawed idle environment once the hot window has passed, unless it has been taken meanwhile.
+    private async Task FreezeWhenColdAsync(EnvironmentSlot slot, long parking)
+    {
+        try
+        {
+            await Task.Delay(_options.HotWindow, _time, _stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the shutdown takes idle environments as they are.
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (slot.State != SlotState.Idle || slot.HotParkings != parking || _stopped)
+            {
+                return;
+            }
+
+            RemoveIdleLocked(slot);
+            slot.State = SlotState.Freezing;
+            slot.Pool.Freezing++;
+        }
+
+        await FreezeNowAndParkAsync(slot);
+    }
+
+    private async Task FreezeNowAndParkAsync(EnvironmentSlot slot)
+    {
 
         Exception? failure = null;
         try

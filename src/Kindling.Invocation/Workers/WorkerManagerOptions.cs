@@ -12,6 +12,13 @@ public sealed record WorkerManagerOptions
     /// </summary>
     public TimeSpan MaxLifetime { get; init; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// An environment that has just finished an invocation stays thawed this long before it is frozen, so that an
+    /// invocation arriving meanwhile (back-to-back traffic) takes it with no freeze and thaw between the two.
+    /// Zero freezes at once. Default 20 ms.
+    /// </summary>
+    public TimeSpan HotWindow { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How often the reaper looks for expired idle environments (one timer for all of them). Default 5 s.</summary>
     public TimeSpan ReapInterval { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -26,6 +26,11 @@ internal static class WorkerManagerOptionsValidator
             problems.Add($"The reap interval ({options.ReapInterval}) must not exceed the keep-alive ({options.KeepAlive}).");
         }
 
+        if (options.HotWindow < TimeSpan.Zero || options.HotWindow > TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"The hot window of released environments must be from 0 to 1 second (got {options.HotWindow}).");
+        }
+
         if (options.HostMemoryBytes is <= 0)
         {
             problems.Add($"The host memory must be positive (got {options.HostMemoryBytes} bytes).");

@@ -10,9 +10,10 @@ internal sealed class ManagerHarness : IAsyncDisposable
 {
     public const long Mb = 1024 * 1024;
 
+    /// <summary>Options default to freezing at once (no hot window), which most tests observe.</summary>
     public ManagerHarness(long budgetMb = 8192, WorkerManagerOptions? options = null)
     {
-        Options = options ?? new WorkerManagerOptions();
+        Options = options ?? new WorkerManagerOptions { HotWindow = TimeSpan.Zero };
         Placement = new MemoryPlacement(budgetMb * Mb);
         Manager = new WorkerManager(Factory, Placement, Options, Time, NullLogger<WorkerManager>.Instance);
     }

@@ -13,6 +13,7 @@ public sealed class WorkerManagerProvisionedTests
         KeepAlive = TimeSpan.FromMinutes(10),
         MaxLifetime = TimeSpan.FromHours(1),
         ReapInterval = TimeSpan.FromSeconds(5),
+        HotWindow = TimeSpan.Zero,
     };
 
     [Fact]

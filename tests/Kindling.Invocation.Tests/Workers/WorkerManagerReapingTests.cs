@@ -12,6 +12,7 @@ public sealed class WorkerManagerReapingTests
         KeepAlive = TimeSpan.FromMinutes(10),
         MaxLifetime = TimeSpan.FromHours(1),
         ReapInterval = TimeSpan.FromSeconds(5),
+        HotWindow = TimeSpan.Zero,
     };
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Kindling.Invocation.Tests.Workers;
 
 public sealed class WorkerManagerScalingRateTests
 {
-    private static readonly WorkerManagerOptions Options = new() { ScaleUpLimit = 2 };
+    private static readonly WorkerManagerOptions Options = new() { ScaleUpLimit = 2, HotWindow = TimeSpan.Zero };
 
     [Fact]
     public async Task InvokeAsync_OneMoreColdStartThanTheRate_ThrottlesTheLast()
