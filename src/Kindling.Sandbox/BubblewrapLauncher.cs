@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -48,6 +47,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     /// </summary>
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(15);
     private volatile bool _broken;
+    private int _priming;
     private int _disposed;
 
     /// <summary>Creates the launcher from configured options.</summary>
@@ -108,7 +108,6 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
             throw new SandboxLaunchException("The launcher's thread is stuck in a sandbox's network namespace; restart the worker.");
         }
 
-        var started = Stopwatch.GetTimestamp();
         var launch = new Launch(spec);
         try
         {
@@ -119,7 +118,10 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
                 spec.AllowNetwork ? null : CreateClientAsync);
             _live[sandbox] = 0;
             launch.Handover();
-            SandboxLog.Launched(_logger, spec.Id, sandbox.Pid, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                SandboxLog.Launched(_logger, spec.Id, sandbox.Pid, launch.Timeline.TotalMilliseconds, launch.Timeline.ToString());
+            }
             return sandbox;
         }
         catch (Exception exception)
@@ -225,22 +227,37 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     {
         var spec = launch.Spec;
         launch.Volume = await _volumes.CreateAsync(spec.Id, spec.TmpSizeBytes, cancellationToken);
+        launch.Timeline.Mark("volume");
         var limits = new CgroupLimits(
             spec.MemoryLimitBytes + _volumes.MemoryLimitSurcharge(spec.TmpSizeBytes), spec.InitialCpuCount ?? spec.CpuCount, spec.PidsLimit);
         launch.Cgroup = _cgroups.Create(spec.Id, limits);
+        launch.Timeline.Mark("cgroups");
         cancellationToken.ThrowIfCancellationRequested();
 
-        var commandLine = SandboxCommandLine.Build(spec, _options, _root, _etc, launch.Volume.HostDirectory);
-        await SpawnAsync(launch, commandLine);
-
-        launch.ChildPid = await ReadChildPidAsync(launch.Status!, cancellationToken)
-            ?? throw await FailureAsync(launch, "bubblewrap exited before starting the sandbox", null);
+        // The grace period of the first cgroup.procs write passes while bubblewrap starts (milliseconds before it
+        // reports its child, which then waits on the block pipe), so the attach below rarely waits for it. After
+        // the mkdirs above: the priming write holds the cgroup mutex through the grace period.
+        var primed = PrimeAttachAsync();
+        try
+        {
+            var commandLine = SandboxCommandLine.Build(spec, _options, _root, _etc, launch.Volume.HostDirectory);
+            await SpawnAsync(launch, commandLine);
+            launch.Timeline.Mark("spawn");
+            launch.ChildPid = await ReadChildPidAsync(launch.Status!, cancellationToken)
+                ?? throw await FailureAsync(launch, "bubblewrap exited before starting the sandbox", null);
+            launch.Timeline.Mark("child pid");
+        }
+        finally
+        {
+            await primed;
+        }
 
         // bubblewrap's child sets up the mounts while this goes on; if it fails (a bind source it may not
         // read, say), any step below can find it gone, and its message is in the output.
         try
         {
             launch.Cgroup.AddProcess(launch.ChildPid);
+            launch.Timeline.Mark("attach");
             var endPoint = new IPEndPoint(IPAddress.Loopback, spec.RuntimeApiPort);
             try
             {
@@ -254,6 +271,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
                 throw;
             }
 
+            launch.Timeline.Mark("listener");
             cancellationToken.ThrowIfCancellationRequested();
             Descriptors.WriteAll(launch.BlockWrite, "\n"u8);
         }
@@ -263,6 +281,32 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         }
 
         Libc.CloseQuietly(ref launch.BlockWrite);
+    }
+
+    /// <summary>
+    /// <see cref="ICgroupDriver.PrimeAttach"/> on a pool thread (the write blocks in the kernel for the grace
+    /// period) while the launch goes on, unless one is under way: launches at the same moment share its grace
+    /// period.
+    /// </summary>
+    private async Task PrimeAttachAsync()
+    {
+        if (Interlocked.Exchange(ref _priming, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Run(_cgroups.PrimeAttach);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Only a head start: the attach itself reports real failures.
+        }
+        finally
+        {
+            Volatile.Write(ref _priming, 0);
+        }
     }
 
     /// <summary>

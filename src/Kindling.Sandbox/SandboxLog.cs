@@ -8,8 +8,8 @@ internal static partial class SandboxLog
     [LoggerMessage(3000, LogLevel.Information, "Sandbox launcher ready: cgroup {CgroupVersion}, /tmp as {TmpStorage}, bubblewrap runs as uid {HostUserId}.")]
     public static partial void LauncherReady(ILogger logger, string cgroupVersion, TmpStorageKind tmpStorage, string hostUserId);
 
-    [LoggerMessage(3001, LogLevel.Debug, "Sandbox {SandboxId} launched: pid {Pid} in {ElapsedMilliseconds} ms.")]
-    public static partial void Launched(ILogger logger, string sandboxId, int pid, double elapsedMilliseconds);
+    [LoggerMessage(3001, LogLevel.Debug, "Sandbox {SandboxId} launched: pid {Pid} in {ElapsedMilliseconds} ms ({Phases}).")]
+    public static partial void Launched(ILogger logger, string sandboxId, int pid, double elapsedMilliseconds, string phases);
 
     [LoggerMessage(3002, LogLevel.Warning, "Sandbox {SandboxId} failed to launch.")]
     public static partial void LaunchFailed(ILogger logger, string sandboxId, Exception exception);

@@ -20,6 +20,9 @@ internal static partial class WorkerLog
     [LoggerMessage(3110, LogLevel.Debug, "Environment {EnvironmentId} of {FunctionName} initialized in {InitMilliseconds} ms.")]
     public static partial void Initialized(ILogger logger, string environmentId, string functionName, double initMilliseconds);
 
+    [LoggerMessage(3117, LogLevel.Debug, "Environment {EnvironmentId} of {FunctionName} created in {ElapsedMilliseconds} ms ({Steps}).")]
+    public static partial void Created(ILogger logger, string environmentId, string functionName, double elapsedMilliseconds, string steps);
+
     [LoggerMessage(3111, LogLevel.Information, "Environment {EnvironmentId} of {FunctionName}: init failed ({ErrorType}).")]
     public static partial void InitFailed(ILogger logger, string environmentId, string functionName, string errorType);
 

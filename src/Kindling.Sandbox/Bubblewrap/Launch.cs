@@ -15,6 +15,9 @@ internal sealed class Launch(SandboxSpec spec)
 
     public SandboxSpec Spec { get; } = spec;
 
+    /// <summary>When each step of the launch ended, for the debug log.</summary>
+    public StepTimeline Timeline { get; } = new();
+
     public ITmpVolume? Volume { get; set; }
 
     public ICgroup? Cgroup { get; set; }

@@ -15,6 +15,18 @@ internal static class CgroupFiles
     public static void Write(string directory, string file, long value)
         => Write(directory, file, value.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>Writes, ignoring a failure (a process gone, a group removed).</summary>
+    public static void TryWrite(string directory, string file, long value)
+    {
+        try
+        {
+            Write(directory, file, value);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     public static string Read(string directory, string file)
         => File.ReadAllText(Path.Combine(directory, file));
 

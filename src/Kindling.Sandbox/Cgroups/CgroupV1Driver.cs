@@ -10,6 +10,7 @@ internal sealed class CgroupV1Driver : ICgroupDriver
 {
     private readonly IReadOnlyDictionary<string, string> _parents;
     private readonly string[] _groupDirectories;
+    private readonly string _ownFreezer;
 
     /// <param name="ownDirectories">Controller name → the worker's own group directory in that hierarchy.</param>
     /// <param name="groupName">The directory under each own group that holds the workers' scopes.</param>
@@ -21,7 +22,12 @@ internal sealed class CgroupV1Driver : ICgroupDriver
         ArgumentException.ThrowIfNullOrWhiteSpace(scope);
         _parents = ownDirectories.ToDictionary(p => p.Key, p => Path.Combine(p.Value, groupName, scope), StringComparer.Ordinal);
         _groupDirectories = ownDirectories.Values.Select(d => Path.Combine(d, groupName)).Distinct(StringComparer.Ordinal).ToArray();
+        _ownFreezer = ownDirectories["freezer"];
     }
+
+    /// <inheritdoc />
+    /// <remarks>One hierarchy is enough: the grace period is the kernel's, shared by every hierarchy.</remarks>
+    public void PrimeAttach() => CgroupFiles.TryWrite(_ownFreezer, "cgroup.procs", Environment.ProcessId);
 
     /// <inheritdoc />
     public string Version => "v1";

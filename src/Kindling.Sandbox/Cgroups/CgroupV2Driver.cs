@@ -18,6 +18,7 @@ internal sealed class CgroupV2Driver : ICgroupDriver
     private readonly string _scope;
     private readonly Lock _lock = new();
     private string? _parent;
+    private string? _workerGroup;
 
     public CgroupV2Driver(string ownDirectory, string groupName, string scope)
     {
@@ -87,6 +88,8 @@ internal sealed class CgroupV2Driver : ICgroupDriver
                     {
                         CgroupFiles.Write(leaf, "cgroup.procs", pid);
                     }
+
+                    _workerGroup = leaf;
                 }
 
                 CgroupFiles.Write(_own, "cgroup.subtree_control", Controllers);
@@ -101,6 +104,13 @@ internal sealed class CgroupV2Driver : ICgroupDriver
             _parent = parent;
             return parent;
         }
+    }
+
+    /// <inheritdoc />
+    public void PrimeAttach()
+    {
+        EnsureParent();
+        CgroupFiles.TryWrite(_workerGroup ?? _own, "cgroup.procs", Environment.ProcessId);
     }
 
     /// <inheritdoc />

@@ -57,7 +57,9 @@ internal sealed class EnvironmentFactory : IEnvironmentFactory
         FunctionSpec function, InitializationType initializationType, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
+        var timeline = new StepTimeline();
         var (taskDirectory, optDirectory) = await UnpackAsync(function, cancellationToken);
+        timeline.Mark("code");
         var id = Guid.NewGuid().ToString("N");
         var streamName = LogStreamName.Create(_time.GetUtcNow(), function.Version, id);
         var (command, failure, launch, runtimeDirectory, extraPaths) = await ResolveCommandAsync(function, taskDirectory, optDirectory);
@@ -81,9 +83,15 @@ internal sealed class EnvironmentFactory : IEnvironmentFactory
 
         var log = _logs.Open(function.FunctionName, streamName);
         var environment = new ExecutionEnvironment(id, function, spec, log, _options, _launcher, _transport, _time, _logger);
+        timeline.Mark("spec");
         try
         {
-            await environment.InitializeAsync(command, failure, cancellationToken);
+            await environment.InitializeAsync(command, failure, timeline, cancellationToken);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                WorkerLog.Created(_logger, id, function.FunctionName, timeline.TotalMilliseconds, timeline.ToString());
+            }
+
             return environment;
         }
         catch

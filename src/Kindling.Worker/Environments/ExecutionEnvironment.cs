@@ -80,8 +80,14 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
     /// The Init phase: INIT_START, the sandbox, then up to <see cref="WorkerOptions.InitTimeout"/> for the runtime's
     /// first <c>next</c>. A failed Init is kept for the first invocation; a timed-out one is retried there.
     /// </summary>
-    public async Task InitializeAsync(IReadOnlyList<string>? command, EnvironmentFailure? failure, CancellationToken cancellationToken)
+    /// <param name="command">The runtime's command; null with a <paramref name="failure"/>.</param>
+    /// <param name="failure">Why Init fails without starting anything (no bootstrap, say).</param>
+    /// <param name="timeline">Marked when the sandbox is up ("sandbox") and when Init ends ("init").</param>
+    /// <param name="cancellationToken">Gives up the Init.</param>
+    public async Task InitializeAsync(
+        IReadOnlyList<string>? command, EnvironmentFailure? failure, StepTimeline timeline, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(timeline);
         var started = _time.GetTimestamp();
         _log.WriteLine(PlatformLines.InitStart(Function.Runtime, Function.Region));
         if (failure is not null)
@@ -101,10 +107,12 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
 
         _command = command;
         var runtime = await LaunchRuntimeAsync(command!, "init", cancellationToken);
+        timeline.Mark("sandbox");
         RuntimeOutcome outcome;
         try
         {
             outcome = await WaitInitAsync(runtime, _options.InitTimeout, cancellationToken);
+            timeline.Mark("init");
         }
         catch (TimeoutException)
         {
