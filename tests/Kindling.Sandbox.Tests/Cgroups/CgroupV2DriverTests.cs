@@ -43,6 +43,34 @@ public sealed class CgroupV2DriverTests : IDisposable
     }
 
     [Fact]
+    public void PrimeAttach_WorkerMovedToALeaf_WritesItsPidWhereItIs()
+    {
+        File.WriteAllText(Path.Combine(_own, "cgroup.subtree_control"), "");
+        File.WriteAllText(Path.Combine(_own, "cgroup.procs"), "100\n");
+        var driver = new CgroupV2Driver(_own, "kindling", "42");
+
+        driver.PrimeAttach();
+
+        Assert.Equal(
+            Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            File.ReadAllText(Path.Combine(_own, "kindling-worker", "cgroup.procs")));
+    }
+
+    [Fact]
+    public void PrimeAttach_OwnGroupGone_DoesNotThrow()
+    {
+        File.WriteAllText(Path.Combine(_own, "cgroup.subtree_control"), "memory cpu pids");
+        var driver = new CgroupV2Driver(_own, "kindling", "42");
+        driver.Create("fn", new CgroupLimits(64L * 1024 * 1024, 1, 1024));
+        Directory.Delete(_own, recursive: true);
+
+        driver.PrimeAttach();
+
+        Assert.False(Directory.Exists(_own));
+        Directory.CreateDirectory(_own);
+    }
+
+    [Fact]
     public void RemoveLeftovers_DeadWorkersScope_IsRemovedAndLiveOnesKept()
     {
         var dead = Path.Combine(_own, "kindling", "999999999", "fn");
