@@ -35,8 +35,10 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     private readonly HostRoot _root;
     private readonly SandboxEtc _etc;
     private readonly SandboxThread _thread;
+    private readonly SandboxThread _primer;
     private readonly ConcurrentDictionary<BubblewrapSandbox, byte> _live = new();
     private readonly string[] _spawnPrefix;
+    private readonly (int Uid, int Gid)? _spawnAs;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sweeper;
 
@@ -82,7 +84,10 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         var dropToUser = options.HostUserId is not null && Environment.IsPrivilegedProcess;
         var hostUid = dropToUser ? options.HostUserId!.Value : (int)Libc.geteuid();
         var hostGid = dropToUser ? options.HostGroupId ?? options.HostUserId!.Value : (int)Libc.getegid();
-        _spawnPrefix = dropToUser
+        // bubblewrap is started as the unprivileged host user by the launcher's thread switching to it around the
+        // spawn, or by setpriv where the thread cannot.
+        _spawnAs = dropToUser && ThreadCredentials.Supported ? (hostUid, hostGid) : null;
+        _spawnPrefix = dropToUser && _spawnAs is null
             ? [options.SetprivPath, $"--reuid={hostUid}", $"--regid={hostGid}", "--clear-groups", "--", options.BubblewrapPath]
             : [options.BubblewrapPath];
 
@@ -95,6 +100,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         _etc = new SandboxEtc(Path.Combine(options.StateDirectory, "etc"), options.SandboxUserId, options.SandboxGroupId);
         _ = SeccompProgram.Bytes;
         _thread = new SandboxThread();
+        _primer = new SandboxThread("kindling-cgroup-primer");
         SandboxLog.LauncherReady(_logger, cgroups.Version, options.TmpStorage, hostUid.ToString(CultureInfo.InvariantCulture));
     }
 
@@ -105,7 +111,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (_broken)
         {
-            throw new SandboxLaunchException("The launcher's thread is stuck in a sandbox's network namespace; restart the worker.");
+            throw new SandboxLaunchException("The launcher's thread is stuck in a sandbox's network namespace or user; restart the worker.");
         }
 
         var launch = new Launch(spec);
@@ -163,6 +169,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         }
 
         _thread.Dispose();
+        _primer.Dispose();
         _cgroups.RemoveScope();
     }
 
@@ -284,9 +291,9 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     }
 
     /// <summary>
-    /// <see cref="ICgroupDriver.PrimeAttach"/> on a pool thread (the write blocks in the kernel for the grace
-    /// period) while the launch goes on, unless one is under way: launches at the same moment share its grace
-    /// period.
+    /// <see cref="ICgroupDriver.PrimeAttach"/> on the primer thread (the write blocks in the kernel for the grace
+    /// period, too long to hold a pool thread) while the launch goes on, unless one is under way: launches at the
+    /// same moment share its grace period.
     /// </summary>
     private async Task PrimeAttachAsync()
     {
@@ -297,9 +304,13 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
 
         try
         {
-            await Task.Run(_cgroups.PrimeAttach);
+            await _primer.InvokeAsync(() =>
+            {
+                _cgroups.PrimeAttach();
+                return true;
+            });
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
             // Only a head start: the attach itself reports real failures.
         }
@@ -339,7 +350,17 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
             ];
             string[] argv =
                 [.. _spawnPrefix, "--args", ChildDescriptors.Arguments.ToString(CultureInfo.InvariantCulture), "--", .. commandLine.Command];
-            launch.BubblewrapPid = await _thread.InvokeAsync(() => PosixSpawn.Spawn(argv[0], argv, descriptors));
+            try
+            {
+                launch.BubblewrapPid = await _thread.InvokeAsync(() => _spawnAs is { } user
+                    ? ThreadCredentials.RunAs(user.Uid, user.Gid, () => PosixSpawn.Spawn(argv[0], argv, descriptors))
+                    : PosixSpawn.Spawn(argv[0], argv, descriptors));
+            }
+            catch (InvalidOperationException)
+            {
+                _broken = true;
+                throw;
+            }
         }
         finally
         {

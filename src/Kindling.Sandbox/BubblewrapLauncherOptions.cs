@@ -6,7 +6,10 @@ public sealed record BubblewrapLauncherOptions
     /// <summary>The bubblewrap executable (Debian package <c>bubblewrap</c>, ≥ 0.8).</summary>
     public string BubblewrapPath { get; init; } = "/usr/bin/bwrap";
 
-    /// <summary>util-linux's setpriv, used to start bubblewrap as <see cref="HostUserId"/>.</summary>
+    /// <summary>
+    /// util-linux's setpriv, used to start bubblewrap as <see cref="HostUserId"/> on architectures where the launcher
+    /// does not switch its thread's credentials itself (other than x86-64 and arm64).
+    /// </summary>
     public string SetprivPath { get; init; } = "/usr/bin/setpriv";
 
     /// <summary>

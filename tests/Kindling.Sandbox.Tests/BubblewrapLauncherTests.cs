@@ -50,8 +50,40 @@ public sealed class BubblewrapLauncherTests(SandboxFixture fixture)
         await using var sandbox = await fixture.Launcher.LaunchAsync(fixture.Shell("echo up; exec sleep 60"), CancellationToken.None);
         await SandboxAssert.ReadsLineAsync(sandbox, "up");
 
-        var uid = File.ReadAllLines($"/proc/{sandbox.Pid}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal));
-        Assert.Equal("Uid:\t400993\t400993\t400993\t400993", uid);
+        var status = File.ReadAllLines($"/proc/{sandbox.Pid}/status");
+        string Line(string name) => status.Single(l => l.StartsWith(name + ":", StringComparison.Ordinal));
+        Assert.Equal("Uid:\t400993\t400993\t400993\t400993", Line("Uid"));
+        Assert.Equal("Gid:\t400990\t400990\t400990\t400990", Line("Gid"));
+        Assert.Equal("Groups:", Line("Groups").TrimEnd());
+        // Host-side capabilities of the sandbox's init (bubblewrap's child, unprivileged outside its namespace).
+        Assert.Equal("CapAmb:\t0000000000000000", Line("CapAmb"));
+    }
+
+    [Fact]
+    public async Task LaunchAsync_AfterLaunches_WorkerThreadsKeepRoot()
+    {
+        // The launcher's thread switches to the sandboxes' host user around each spawn and back: the listener it
+        // makes next (setns needs CAP_SYS_ADMIN) and a later launch work only if it did.
+        for (var i = 0; i < 3; i++)
+        {
+            var (exit, output) = await fixture.RunAsync(fixture.Shell("echo ok"));
+            Assert.Equal(0, exit.ExitCode);
+            Assert.Equal("ok\n", output);
+        }
+
+        var threads = Directory.GetDirectories($"/proc/{Environment.ProcessId}/task");
+        var unprivileged = threads.Where(t =>
+        {
+            try
+            {
+                return File.ReadAllLines(Path.Combine(t, "status")).Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)) != "Uid:\t0\t0\t0\t0";
+            }
+            catch (IOException)
+            {
+                return false; // the thread ended
+            }
+        });
+        Assert.Empty(unprivileged);
     }
 
     [Fact]

@@ -3,20 +3,22 @@ using System.Collections.Concurrent;
 namespace Kindling.Sandbox.Bubblewrap;
 
 /// <summary>
-/// The launcher's one long-lived thread. bubblewrap's <c>--die-with-parent</c> is tied to the spawning
+/// A long-lived thread of the launcher. bubblewrap's <c>--die-with-parent</c> is tied to the spawning
 /// <em>thread</em> (a pool thread may exit and take the sandbox with it), and entering a sandbox's network
 /// namespace with setns changes only the calling thread: both happen here, never on a pool thread. Work items
 /// are short (spawn ≈ 0.5 ms, listener ≈ 25 µs). When the thread ends (the launcher is disposed), every
-/// sandbox it spawned is killed by the kernel.
+/// sandbox it spawned is killed by the kernel. The launcher keeps a second one for work that blocks in the kernel
+/// for milliseconds (priming the cgroup attach), which would otherwise hold one of the few pool threads.
 /// </summary>
 internal sealed class SandboxThread : IDisposable
 {
     private readonly BlockingCollection<Action> _work = new();
     private readonly Thread _thread;
 
-    public SandboxThread()
+    /// <param name="name">The thread's name (for debuggers and /proc).</param>
+    public SandboxThread(string name = "kindling-sandbox")
     {
-        _thread = new Thread(Run) { IsBackground = true, Name = "kindling-sandbox" };
+        _thread = new Thread(Run) { IsBackground = true, Name = name };
         _thread.Start();
     }
 

@@ -151,6 +151,19 @@ internal static unsafe partial class Libc
     [LibraryImport(Library)]
     public static partial int sigemptyset(void* signals);
 
+    /// <summary>glibc's <c>syscall</c> with three integer arguments (variadic, which the x86-64 and arm64 ABIs pass like fixed ones).</summary>
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial long syscall(long number, long argument1, long argument2, long argument3);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int prctl(int option, nuint argument2, nuint argument3, nuint argument4, nuint argument5);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int getresgid(uint* real, uint* effective, uint* saved);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int getgroups(int size, uint* list);
+
     /// <summary>Waits for child <paramref name="pid"/> to exit and reaps it.</summary>
     /// <returns>Its wait status, or -1 if it was not a child or already reaped.</returns>
     public static int WaitForExit(int pid)

@@ -55,10 +55,11 @@ internal sealed class PooledTmpVolumeProvider : ITmpVolumeProvider, IAsyncDispos
     public ValueTask<ITmpVolume> CreateAsync(string id, long sizeBytes, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        // Take first, then ask for the refill: asked first, the refiller could look at the stock before the take,
+        // find it full and leave it one short for good.
+        var taken = _ready.GetOrAdd(sizeBytes, _ => new()).TryDequeue(out var volume);
         RequestRefill(sizeBytes);
-        return _ready.GetOrAdd(sizeBytes, _ => new()).TryDequeue(out var volume)
-            ? ValueTask.FromResult(volume)
-            : _inner.CreateAsync(id, sizeBytes, cancellationToken);
+        return taken ? ValueTask.FromResult(volume!) : _inner.CreateAsync(id, sizeBytes, cancellationToken);
     }
 
     /// <summary>Stops refilling, waits for a volume being made, and releases every ready volume.</summary>
