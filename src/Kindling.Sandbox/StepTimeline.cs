@@ -5,7 +5,7 @@ using System.Text;
 namespace Kindling.Sandbox;
 
 /// <summary>
-/// How long each step of a multi-step operation took (a launch, a cold start), for debug logs: <see cref="Mark"/>
+/// How long each step of a multi-step operation took (a launch, a cold start), for debug logs: <see cref="Mark(string)"/>
 /// ends the current step. Not thread-safe: one operation marks it at a time.
 /// </summary>
 public sealed class StepTimeline
@@ -18,7 +18,10 @@ public sealed class StepTimeline
         _steps.Count == 0 ? 0 : Stopwatch.GetElapsedTime(_started, _steps[^1].Ended).TotalMilliseconds;
 
     /// <summary>Ends the step named <paramref name="step"/> now.</summary>
-    public void Mark(string step) => _steps.Add((step, Stopwatch.GetTimestamp()));
+    public void Mark(string step) => Mark(step, Stopwatch.GetTimestamp());
+
+    /// <summary>Ends the step named <paramref name="step"/> at <paramref name="timestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public void Mark(string step, long timestamp) => _steps.Add((step, timestamp));
 
     /// <summary>"step 1.23 ms, step 0.45 ms, …": each step's own duration.</summary>
     public override string ToString()

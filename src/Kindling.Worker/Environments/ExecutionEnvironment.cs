@@ -82,7 +82,10 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
     /// </summary>
     /// <param name="command">The runtime's command; null with a <paramref name="failure"/>.</param>
     /// <param name="failure">Why Init fails without starting anything (no bootstrap, say).</param>
-    /// <param name="timeline">Marked when the sandbox is up ("sandbox") and when Init ends ("init").</param>
+    /// <param name="timeline">
+    /// Marked when the sandbox is up ("sandbox"), when it first connects to the Runtime API ("connection") and when
+    /// Init ends ("next").
+    /// </param>
     /// <param name="cancellationToken">Gives up the Init.</param>
     public async Task InitializeAsync(
         IReadOnlyList<string>? command, EnvironmentFailure? failure, StepTimeline timeline, CancellationToken cancellationToken)
@@ -112,7 +115,12 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
         try
         {
             outcome = await WaitInitAsync(runtime, _options.InitTimeout, cancellationToken);
-            timeline.Mark("init");
+            if (runtime.Session.FirstConnectionTimestamp is var connected and not 0)
+            {
+                timeline.Mark("connection", connected);
+            }
+
+            timeline.Mark("next");
         }
         catch (TimeoutException)
         {

@@ -62,6 +62,11 @@ internal sealed class RuntimeApiRegistration : IAsyncDisposable
                 return;
             }
 
+            if (_session.FirstConnectionTimestamp == 0)
+            {
+                _session.FirstConnectionTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+
             if (!_transport.Accept(socket, _session))
             {
                 return;

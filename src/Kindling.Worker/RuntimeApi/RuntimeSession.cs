@@ -54,6 +54,9 @@ internal sealed class RuntimeSession
     /// </summary>
     public Task<RuntimeOutcome> Initialized => _init.Task;
 
+    /// <summary>When the sandbox first connected to the Runtime API (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0.</summary>
+    public long FirstConnectionTimestamp { get; set; }
+
     /// <summary>When Init ended (a <see cref="TimeProvider"/> timestamp), once it has.</summary>
     public long InitEndedTimestamp { get; private set; }
 
