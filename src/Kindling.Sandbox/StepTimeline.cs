@@ -20,8 +20,12 @@ public sealed class StepTimeline
     /// <summary>Ends the step named <paramref name="step"/> now.</summary>
     public void Mark(string step) => Mark(step, Stopwatch.GetTimestamp());
 
-    /// <summary>Ends the step named <paramref name="step"/> at <paramref name="timestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
-    public void Mark(string step, long timestamp) => _steps.Add((step, timestamp));
+    /// <summary>
+    /// Ends the step named <paramref name="step"/> at <paramref name="timestamp"/> (a <see cref="Stopwatch"/>
+    /// timestamp), or when the previous step ended if that was later (the step then took no time).
+    /// </summary>
+    public void Mark(string step, long timestamp) =>
+        _steps.Add((step, Math.Max(timestamp, _steps.Count == 0 ? _started : _steps[^1].Ended)));
 
     /// <summary>"step 1.23 ms, step 0.45 ms, …": each step's own duration.</summary>
     public override string ToString()

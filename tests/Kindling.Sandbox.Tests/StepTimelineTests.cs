@@ -25,6 +25,18 @@ public sealed partial class StepTimelineTests
     }
 
     [Fact]
+    public void Mark_TimestampBeforeThePreviousStep_TakesNoTime()
+    {
+        var timeline = new StepTimeline();
+        var early = System.Diagnostics.Stopwatch.GetTimestamp();
+        timeline.Mark("first");
+
+        timeline.Mark("second", early);
+
+        Assert.EndsWith(", second 0.00 ms", timeline.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Empty_HasNoSteps()
     {
         var timeline = new StepTimeline();
