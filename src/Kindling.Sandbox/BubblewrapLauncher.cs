@@ -356,8 +356,9 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
                     ? ThreadCredentials.RunAs(user.Uid, user.Gid, () => PosixSpawn.Spawn(argv[0], argv, descriptors))
                     : PosixSpawn.Spawn(argv[0], argv, descriptors));
             }
-            catch (InvalidOperationException)
+            catch (InvalidOperationException exception) when (exception is not ObjectDisposedException)
             {
+                // The thread could not take back the worker's credentials.
                 _broken = true;
                 throw;
             }
