@@ -201,7 +201,9 @@ internal sealed class BubblewrapSandbox : ISandbox
             RuntimeApiListener.Dispose();
             try
             {
-                await Cgroup.RemoveAsync(CancellationToken.None);
+                // Each cleanup on its own: a group the kernel is slow to let go (hundreds of sandboxes stopping at
+                // once) must not leave the /tmp volume mounted; the sweeper removes leftover groups later.
+                await RemoveCgroupAsync();
                 _volume.Dispose();
             }
             catch (IOException exception)
@@ -214,6 +216,18 @@ internal sealed class BubblewrapSandbox : ISandbox
                 _status.Dispose();
                 _onDisposed?.Invoke(this);
             }
+        }
+    }
+
+    private async ValueTask RemoveCgroupAsync()
+    {
+        try
+        {
+            await Cgroup.RemoveAsync(CancellationToken.None);
+        }
+        catch (IOException exception)
+        {
+            SandboxLog.CleanupFailed(_logger, Id, exception);
         }
     }
 
