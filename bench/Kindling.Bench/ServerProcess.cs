@@ -23,7 +23,10 @@ internal sealed class ServerProcess : IAsyncDisposable
     public const string AccessKeyId = "AKIABENCHMARK0000000";
     public const string SecretAccessKey = "benchmark-secret-access-key-0000000000000";
 
-    public static async Task<ServerProcess> StartAsync(string binary, CancellationToken cancellationToken)
+    /// <summary>The server's process id: its sandboxes' control groups are under <c>kindling/&lt;pid&gt;/</c>.</summary>
+    public int ProcessId => _process.Id;
+
+    public static async Task<ServerProcess> StartAsync(string binary, IReadOnlyList<string> extraArguments, CancellationToken cancellationToken)
     {
         var port = FreePort();
         var dataDirectory = Directory.CreateTempSubdirectory("kindling-bench-").FullName;
@@ -37,6 +40,11 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var argument in extraArguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         var clock = Stopwatch.StartNew();
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + binary);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
