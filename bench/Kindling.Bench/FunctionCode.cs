@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using System.Text;
 
 namespace Kindling.Bench;
 
@@ -107,6 +106,4 @@ internal sealed class FunctionCode(string repositoryRoot)
 
         return buffer.ToArray();
     }
-
-    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

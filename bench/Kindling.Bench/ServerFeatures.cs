@@ -27,7 +27,7 @@ internal sealed record ServerFeatures(bool MemoryBudget, bool ConcurrencyLimit, 
         var arguments = new List<string>();
         if (budget)
         {
-            arguments.AddRange(["--memory-budget", MemoryBudgetBytes.ToString(CultureInfo.InvariantCulture)]);
+            arguments.AddRange(["--memory-budget", (MemoryBudgetBytes >> 30).ToString(CultureInfo.InvariantCulture) + "G"]);
         }
 
         return new ServerFeatures(budget, concurrency, rate, arguments);
