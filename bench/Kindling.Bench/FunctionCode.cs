@@ -53,18 +53,21 @@ internal sealed class FunctionCode(string repositoryRoot)
         return new("dotnet10", "dotnet10", "Conformance::Conformance.Functions::Echo", Zip(files));
     }
 
-    /// <summary>Python: notes its start, sleeps until the event's "release" (ms since the epoch), answers {"start":…,"end":…}.</summary>
+    /// <summary>Python: notes its start, sleeps until the event's "release" (ms since the epoch), answers {"env":…,"start":…,"end":…}.</summary>
     public static Package PythonHold() => new("python3.11", "python3.11", "app.handler", Zip(new()
     {
         ["app.py"] = """
             import time
+            import uuid
+
+            ENV = uuid.uuid4().hex
 
             def handler(event, context):
                 start = time.time() * 1000
                 left = event.get("release", 0) / 1000 - time.time()
                 if left > 0:
                     time.sleep(left)
-                return {"start": start, "end": time.time() * 1000}
+                return {"env": ENV, "start": start, "end": time.time() * 1000}
 
             """u8.ToArray(),
     }));

@@ -1,7 +1,8 @@
 /*
  * A provided.al2023 bootstrap for the scale-up and density scenarios: each invocation notes when it started
  * (wall clock, ms since the epoch), holds until the "release" time in the event (ms since the epoch, so every
- * environment of a burst stays busy until the burst is in), and answers {"start":S,"end":E}.
+ * environment of a burst stays busy until the burst is in), and answers {"env":ID,"start":S,"end":E}, where ID
+ * names this environment (the wall clock in ns when it started, which no two environments share in practice).
  * Plain C over the Runtime API: starts in about a millisecond and needs nothing in the sandbox.
  * Built by the benchmark: cc -O2 -o bootstrap bootstrap.c
  */
@@ -58,6 +59,9 @@ int main(void) {
   const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
   if (!api) { fprintf(stderr, "AWS_LAMBDA_RUNTIME_API is not set\n"); return 1; }
   static char buf[1 << 20], request[4096];
+  struct timespec born;
+  clock_gettime(CLOCK_REALTIME, &born);
+  long long env = (long long)born.tv_sec * 1000000000LL + born.tv_nsec;
   for (;;) {
     int length = snprintf(request, sizeof request,
         "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", api);
@@ -73,8 +77,8 @@ int main(void) {
       struct timespec pause = {(time_t)(left / 1000), (long)((left - (long)(left / 1000) * 1000) * 1e6)};
       nanosleep(&pause, NULL);
     }
-    char answer[128];
-    int answer_length = snprintf(answer, sizeof answer, "{\"start\":%.3f,\"end\":%.3f}", start, now_ms());
+    char answer[160];
+    int answer_length = snprintf(answer, sizeof answer, "{\"env\":\"%lld\",\"start\":%.3f,\"end\":%.3f}", env, start, now_ms());
     length = snprintf(request, sizeof request,
         "POST /2018-06-01/runtime/invocation/%s/response HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n"
         "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", id, api, answer_length, answer);
