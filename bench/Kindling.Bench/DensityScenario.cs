@@ -27,7 +27,7 @@ internal sealed class DensityScenario(SuiteContext suite)
         await client.WaitSettledAsync(function, cancellationToken);
         var version = await Provisioning.PublishVersionAsync(client, function, cancellationToken);
         Console.Error.WriteLine($"  python3.11: {k} idle environments (provisioned concurrency if READY in time, else concurrent invokes)…");
-        var why = await Provisioning.ProvisionAsync(client, function, version, k, TimeSpan.FromSeconds(suite.Quick ? 10 : 60), cancellationToken);
+        var why = await Provisioning.ProvisionAsync(client, function, version, k, TimeSpan.FromSeconds(suite.Quick ? 5 : 60), cancellationToken);
         string how;
         if (why is null)
         {

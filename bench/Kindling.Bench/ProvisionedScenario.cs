@@ -33,7 +33,7 @@ internal sealed class ProvisionedScenario(SuiteContext suite)
             {
                 await client.TouchConfigurationAsync(function, i, cancellationToken);
                 var version = await Provisioning.PublishVersionAsync(client, function, cancellationToken);
-                if (await Provisioning.ProvisionAsync(client, function, version, 1, TimeSpan.FromSeconds(suite.Quick ? 10 : 30), cancellationToken) is { } why)
+                if (await Provisioning.ProvisionAsync(client, function, version, 1, TimeSpan.FromSeconds(suite.Quick ? 5 : 30), cancellationToken) is { } why)
                 {
                     Console.Error.WriteLine($"    {why}; skipped");
                     await Provisioning.TryDeleteAsync(client, function, version, cancellationToken);
