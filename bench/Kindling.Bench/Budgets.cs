@@ -20,7 +20,8 @@ internal static class Budgets
         ("cold start p50, nodejs20.x ≤ 40 ms", "cold start p50 ms (nodejs20.x)", 40, true),
         ("cold start p50, dotnet10 ≤ 60 ms", "cold start p50 ms (dotnet10)", 60, true),
         ("scale-up 0 → 200 python3.11 ≤ 5,000 ms", "scale 0→200 python3.11 ms", 5000, true),
-        ("idle python3.11 environments on this host ≥ 500", "idle python environments on this host", 500, false),
+        ("idle python3.11 environments held at once ≥ 500", "idle python environments held", 500, false),
+        ("idle python3.11 environments on this host ≥ 500, projected from the MiB per environment", "idle python environments on this host, projected", 500, false),
     ];
 
     public static string Table(IReadOnlyDictionary<string, double> key)

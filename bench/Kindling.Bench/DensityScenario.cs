@@ -23,7 +23,7 @@ internal sealed class DensityScenario(SuiteContext suite)
         var client = new LambdaClient(server.Endpoint, k + 8);
         var function = "density-python";
         var package = FunctionCode.PythonHold();
-        await client.CreateFunctionAsync(function, package.Zip, Memory, package.Handler, cancellationToken, package.Runtime);
+        await client.CreateFunctionAsync(function, package.Zip, Memory, package.Handler, cancellationToken, package.Runtime, timeout: 900);
         await client.WaitSettledAsync(function, cancellationToken);
         var version = await Provisioning.PublishVersionAsync(client, function, cancellationToken);
         Console.Error.WriteLine($"  python3.11: {k} idle environments (provisioned concurrency if READY in time, else concurrent invokes)…");
@@ -37,7 +37,7 @@ internal sealed class DensityScenario(SuiteContext suite)
         {
             Console.Error.WriteLine($"    {why}; concurrent invokes instead");
             await Provisioning.TryDeleteAsync(client, function, version, cancellationToken);
-            var payload = JsonSerializer.SerializeToUtf8Bytes(new { release = DateTime.UtcNow.Subtract(DateTime.UnixEpoch).TotalMilliseconds + Math.Max(3_000, 30.0 * k) });
+            var payload = JsonSerializer.SerializeToUtf8Bytes(new { release = DateTime.UtcNow.Subtract(DateTime.UnixEpoch).TotalMilliseconds + Math.Max(3_000, 80.0 * k) });
             var answers = await Task.WhenAll(Enumerable.Range(0, k).Select(_ => client.InvokeRawAsync(function, payload, false, cancellationToken)));
             how = $"{k} concurrent invokes held until all were in ({answers.Count(a => a.Status == HttpStatusCode.OK)} answered 200; provisioned concurrency not used: {why})";
         }
@@ -59,7 +59,8 @@ internal sealed class DensityScenario(SuiteContext suite)
         var serverRss = ServerRssMiB(server.ProcessId);
         suite.Key["idle python environments per GiB"] = perGiB;
         suite.Key["idle python MiB per environment"] = mean;
-        suite.Key["idle python environments on this host"] = onHost;
+        suite.Key["idle python environments held"] = groups.Count;
+        suite.Key["idle python environments on this host, projected"] = onHost;
         var usageResult = BenchResult.From($"cgroup memory usage per idle environment, MiB ({groups.Count} environments, {frozen} frozen)", usage, TimeSpan.Zero, 0);
         var rssResult = BenchResult.From("cgroup RSS (anonymous) per idle environment, MiB", rss, TimeSpan.Zero, 0);
         return new Section("Density (idle python3.11 environments)", ($"{how}. Memory charged to the sandboxes' control groups (usage includes page cache) once idle: mean **{mean:F2} MiB per environment → "

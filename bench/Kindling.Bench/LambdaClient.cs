@@ -39,7 +39,7 @@ internal sealed class LambdaClient(string endpoint, int maxConnections = 256)
         return text;
     }
 
-    public Task CreateFunctionAsync(string name, byte[] zip, int memory, string handler, CancellationToken cancellationToken, string runtime = "provided.al2023") =>
+    public Task CreateFunctionAsync(string name, byte[] zip, int memory, string handler, CancellationToken cancellationToken, string runtime = "provided.al2023", int timeout = 30) =>
         SendAsync(HttpMethod.Post, "/2015-03-31/functions", JsonSerializer.SerializeToUtf8Bytes(new
         {
             FunctionName = name,
@@ -47,7 +47,7 @@ internal sealed class LambdaClient(string endpoint, int maxConnections = 256)
             Handler = handler,
             Role = "arn:aws:iam::000000000000:role/bench",
             MemorySize = memory,
-            Timeout = 30,
+            Timeout = timeout,
             Code = new { ZipFile = zip },
         }), HttpStatusCode.Created, cancellationToken);
 

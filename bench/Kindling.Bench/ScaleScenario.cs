@@ -46,7 +46,8 @@ internal sealed class ScaleScenario(SuiteContext suite, IReadOnlyList<int> scale
         await using var server = await suite.StartServerAsync(cancellationToken);
         var client = new LambdaClient(server.Endpoint, n + 8);
         var function = "scale-" + package.Runtime.Replace('.', '-');
-        await client.CreateFunctionAsync(function, package.Zip, Memory, package.Handler, cancellationToken, package.Runtime);
+        // Lambda's longest timeout: the hold must never be what ends an invocation.
+        await client.CreateFunctionAsync(function, package.Zip, Memory, package.Handler, cancellationToken, package.Runtime, timeout: 900);
         await client.WaitSettledAsync(function, cancellationToken);
         // A fresh server compiles its invoke and sandbox paths on first use: one invoke of another function first,
         // so the burst measures scaling, not the JIT.

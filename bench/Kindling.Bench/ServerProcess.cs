@@ -72,9 +72,10 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            // SIGTERM: the server shuts its environments down and unmounts their /tmp volumes.
+            // SIGTERM: the server shuts its environments down and unmounts their /tmp volumes. Hundreds of
+            // environments on a busy 2-core host take tens of seconds.
             _ = Kill(_process.Id, 15);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             try
             {
                 await _process.WaitForExitAsync(grace.Token);
@@ -87,6 +88,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        UnmountLeftovers();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -96,6 +98,35 @@ internal sealed class ServerProcess : IAsyncDisposable
             Console.Error.WriteLine($"could not remove {DataDirectory}: {ex.Message}");
         }
     }
+
+    /// <summary>
+    /// A server killed before it finished shutting down leaves its environments' /tmp volumes mounted under the
+    /// data directory: detach them (their loop devices are auto-clearing, so they go too).
+    /// </summary>
+    private void UnmountLeftovers()
+    {
+        var prefix = DataDirectory.TrimEnd('/') + "/";
+        var leftovers = File.ReadLines("/proc/self/mountinfo")
+            .Select(line => line.Split(' ')[4].Replace("\\040", " ", StringComparison.Ordinal))
+            .Where(point => point.StartsWith(prefix, StringComparison.Ordinal))
+            .OrderByDescending(point => point.Length)
+            .ToList();
+        foreach (var point in leftovers)
+        {
+            if (Unmount(point, 2) != 0)
+            {
+                Console.Error.WriteLine($"could not unmount {point}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+            }
+        }
+
+        if (leftovers.Count > 0)
+        {
+            Console.Error.WriteLine($"unmounted {leftovers.Count} volumes the server left under {DataDirectory}");
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "umount2", SetLastError = true)]
+    private static extern int Unmount(string target, int flags);
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
