@@ -82,6 +82,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
+                Console.Error.WriteLine($"the server (pid {_process.Id}) did not stop within 120 s of SIGTERM; killed");
                 _process.Kill(entireProcessTree: true);
                 await _process.WaitForExitAsync();
             }
@@ -121,7 +122,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         if (leftovers.Count > 0)
         {
-            Console.Error.WriteLine($"unmounted {leftovers.Count} volumes the server left under {DataDirectory}");
+            Console.Error.WriteLine($"unmounted {leftovers.Count} volumes the server left under {DataDirectory} ({string.Join(", ", leftovers.Take(3).Select(Path.GetFileName))}…)");
         }
     }
 
