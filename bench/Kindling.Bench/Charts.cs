@@ -50,17 +50,30 @@ internal static class Charts
             line.LegendText = string.Create(CultureInfo.InvariantCulture, $"{label} (p50 {Distribution.Percentile(sorted, 50):F2} ms, p99 {Distribution.Percentile(sorted, 99):F2} ms)");
         }
 
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        var all = series.SelectMany(s => s.Samples).Where(v => v > 0).ToArray();
+        if (all.Length > 0)
         {
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = x => Math.Pow(10, x).ToString("0.###", CultureInfo.InvariantCulture),
-        };
-        plot.Axes.Left.SetTicks([0, 25, 50, 75, 90, 99, 100], ["0", "25", "50", "75", "90", "99", "100"]);
+            var ticks = LogTicks(all.Min(), all.Max());
+            plot.Axes.Bottom.SetTicks([.. ticks.Select(Math.Log10)], [.. ticks.Select(t => t.ToString("0.###", CultureInfo.InvariantCulture))]);
+        }
+
+        plot.Axes.Left.SetTicks([0, 25, 50, 75, 90, 99], ["0", "25", "50", "75", "90", "99"]);
         plot.Axes.SetLimitsY(0, 101);
         Label(plot, title, subtitle, "latency, ms (log scale)", "percent of invokes at or below");
         plot.ShowLegend(Alignment.LowerRight);
         return Save(plot, directory, file);
+    }
+
+    /// <summary>1-2-5 steps from below <paramref name="min"/> to above <paramref name="max"/>, for a log10 axis.</summary>
+    private static List<double> LogTicks(double min, double max)
+    {
+        var ticks = new List<double>();
+        for (var decade = Math.Pow(10, Math.Floor(Math.Log10(min))); decade <= max * 10; decade *= 10)
+        {
+            ticks.AddRange(new[] { 1, 2, 5 }.Select(step => step * decade).Where(t => t >= min / 2 && t <= max * 2));
+        }
+
+        return ticks;
     }
 
     private static string Throughput(List<(string Target, int Connections, double OpsPerSecond)> points, string directory, string subtitle)

@@ -39,19 +39,4 @@ internal sealed class LatencyRecorder
 
         return (recorder, wall.Elapsed);
     }
-
-    public double Percentile(double p)
-    {
-        lock (_gate)
-        {
-            if (_microseconds.Count == 0)
-            {
-                return double.NaN;
-            }
-
-            var sorted = _microseconds.Order().ToArray();
-            var index = (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1;
-            return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
-        }
-    }
 }

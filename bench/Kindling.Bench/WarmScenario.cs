@@ -25,7 +25,7 @@ internal sealed class WarmScenario(SuiteContext suite)
         // 64 environments of 1,024 MB fit only the suite's explicit budget; without one they would be refused.
         var throughputMemory = suite.Features.EffectiveBudgetBytes >= 64L * Memory << 20 ? Memory : 256;
         suite.Configuration["warm"] = new { Memory, ThroughputMemory = throughputMemory, SequentialInvokes = invokes, WarmUpSeconds = warmUp.TotalSeconds, DurationSeconds = duration.TotalSeconds, Connections = ConnectionCounts };
-        var kindling = new Dictionary<string, BenchResult>();
+        var warm = new Dictionary<string, BenchResult>();
         var throughput = new Dictionary<(string Target, int Connections), double>();
 
         await using (var server = await suite.StartServerAsync(cancellationToken))
@@ -41,7 +41,7 @@ internal sealed class WarmScenario(SuiteContext suite)
                 var latency = await SequentialAsync(invokes, () => client.InvokeAsync(function, Payload, cancellationToken));
                 var result = BenchResult.From($"Kindling {package.Label}, warm invoke, client", latency, TimeSpan.Zero, 1);
                 results.Add(result);
-                kindling[package.Runtime] = result;
+                warm[package.Runtime] = result;
                 suite.Charts.WarmLatency.Add(($"Kindling {package.Label}", latency.SamplesMilliseconds()));
                 var (overhead, handler) = await OverheadAsync(client, function, invokes, cancellationToken);
                 results.Add(BenchResult.From($"Kindling {package.Label}, platform overhead (client − REPORT Duration)", overhead, TimeSpan.Zero, 1));
@@ -86,7 +86,7 @@ internal sealed class WarmScenario(SuiteContext suite)
                 var latency = await SequentialAsync(invokes, () => client.InvokeAsync(name, Payload, cancellationToken));
                 var result = BenchResult.From($"{target} nodejs20.x, warm invoke, client", latency, TimeSpan.Zero, 1);
                 results.Add(result);
-                kindling[target] = result;
+                warm[target] = result;
                 suite.Charts.WarmLatency.Add(($"{target} (node)", latency.SamplesMilliseconds()));
                 foreach (var connections in ConnectionCounts)
                 {
@@ -102,7 +102,7 @@ internal sealed class WarmScenario(SuiteContext suite)
             + "The peer is serverless-offline 13 (serverless 3) on its Lambda invoke endpoint; the floor is the same handler.js behind node's http module. "
             + "Platform overhead is measured on separate invokes with LogType Tail, which also carry the log tail back.");
         note.Append(peerNote);
-        AppendRatios(note, kindling, throughput);
+        AppendRatios(note, warm, throughput);
         return new Section("Warm invoke: Kindling, the peer and the floor", note.ToString(), results);
     }
 
