@@ -110,9 +110,7 @@ internal sealed class ControlPlaneScenario(ServerProcess server, bool quick)
             }
         }));
         wall.Stop();
-        var result = new BenchResult(name, count, connections, count / wall.Elapsed.TotalSeconds, recorder.Percentile(50) / 1000, recorder.Percentile(99) / 1000);
-        Console.Error.WriteLine($"    {name}: {recorder.Summary(wall.Elapsed)}");
-        return result;
+        return BenchResult.From(name, recorder, wall.Elapsed, connections);
     }
 
     /// <summary>A zip with a bootstrap and <paramref name="size"/> bytes of incompressible data, distinct per seed.</summary>

@@ -94,12 +94,8 @@ internal sealed class InvokeScenario(ServerProcess server, bool quick, string re
         return new BenchResult($"memory per idle environment (MiB, {usages.Count} environments)", usages.Count, 0, double.NaN, average, average);
     }
 
-    private static BenchResult Result(string name, LatencyRecorder recorder, TimeSpan wall, int connections)
-    {
-        var rate = wall > TimeSpan.Zero ? recorder.Count / wall.TotalSeconds : double.NaN;
-        Console.Error.WriteLine($"    {name}: p50 {recorder.Percentile(50) / 1000:F2} ms, p99 {recorder.Percentile(99) / 1000:F2} ms{(wall > TimeSpan.Zero ? $", {rate:F0}/s" : "")}");
-        return new BenchResult(name, recorder.Count, connections, rate, recorder.Percentile(50) / 1000, recorder.Percentile(99) / 1000);
-    }
+    private static BenchResult Result(string name, LatencyRecorder recorder, TimeSpan wall, int connections) =>
+        BenchResult.From(name, recorder, wall, connections);
 
     private byte[] AotZip() =>
         Zip(new Dictionary<string, byte[]> { ["bootstrap"] = File.ReadAllBytes(Path.Combine(repositoryRoot, "artifacts", "test-bootstraps", "aot", "bootstrap")) }, ["bootstrap"]);

@@ -5,9 +5,9 @@ using System.Text.Json;
 namespace Kindling.Bench;
 
 /// <summary>A minimal signed Lambda API client over keep-alive HTTP, for the benchmark scenarios.</summary>
-internal sealed class LambdaClient(string endpoint)
+internal sealed class LambdaClient(string endpoint, int maxConnections = 256)
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false })
+    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections, UseProxy = false })
     {
         Timeout = TimeSpan.FromMinutes(5),
     };
@@ -39,7 +39,7 @@ internal sealed class LambdaClient(string endpoint)
         return text;
     }
 
-    public Task CreateFunctionAsync(string name, byte[] zip, int memory, string handler, CancellationToken cancellationToken, string runtime = "provided.al2023") =>
+    public Task CreateFunctionAsync(string name, byte[] zip, int memory, string handler, CancellationToken cancellationToken, string runtime = "provided.al2023", int timeout = 30) =>
         SendAsync(HttpMethod.Post, "/2015-03-31/functions", JsonSerializer.SerializeToUtf8Bytes(new
         {
             FunctionName = name,
@@ -47,7 +47,7 @@ internal sealed class LambdaClient(string endpoint)
             Handler = handler,
             Role = "arn:aws:iam::000000000000:role/bench",
             MemorySize = memory,
-            Timeout = 30,
+            Timeout = timeout,
             Code = new { ZipFile = zip },
         }), HttpStatusCode.Created, cancellationToken);
 
@@ -102,4 +102,25 @@ internal sealed class LambdaClient(string endpoint)
 
     public Task<string> InvokeAsync(string name, byte[] payload, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"/2015-03-31/functions/{name}/invocations", payload, HttpStatusCode.OK, cancellationToken);
+
+    /// <summary>
+    /// Invokes and returns the status, the body and (with <paramref name="logTail"/>) the decoded log tail, without
+    /// throwing on a refusal: load and scale-up scenarios count 429s rather than stop on them.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, string Body, string Log)> InvokeRawAsync(string name, byte[] payload, bool logTail, CancellationToken cancellationToken, string? qualifier = null)
+    {
+        var query = qualifier is null ? "" : "?Qualifier=" + Uri.EscapeDataString(qualifier);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{endpoint}/2015-03-31/functions/{name}/invocations{query}") { Content = new ByteArrayContent(payload) };
+        if (logTail)
+        {
+            request.Headers.Add("X-Amz-Log-Type", "Tail");
+        }
+
+        _signer.Sign(request, payload);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var status = response.StatusCode == HttpStatusCode.OK && response.Headers.Contains("X-Amz-Function-Error") ? HttpStatusCode.InternalServerError : response.StatusCode;
+        var log = response.Headers.TryGetValues("X-Amz-Log-Result", out var values) ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(values.First())) : string.Empty;
+        return (status, text, log);
+    }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Kindling.Bench;
 
 /// <summary>Collects per-operation latencies (microsecond resolution) and summarizes them.</summary>
@@ -18,6 +16,15 @@ internal sealed class LatencyRecorder
 
     public int Count => _microseconds.Count;
 
+    /// <summary>A copy of the samples in milliseconds, in the order recorded.</summary>
+    public IReadOnlyList<double> SamplesMilliseconds()
+    {
+        lock (_gate)
+        {
+            return [.. _microseconds.Select(us => us / 1000)];
+        }
+    }
+
     /// <summary>Runs <paramref name="operation"/> <paramref name="count"/> times one after another, timing each.</summary>
     public static async Task<(LatencyRecorder Recorder, TimeSpan Wall)> SequentialAsync(int count, Func<Task> operation)
     {
@@ -32,23 +39,4 @@ internal sealed class LatencyRecorder
 
         return (recorder, wall.Elapsed);
     }
-
-    public double Percentile(double p)
-    {
-        lock (_gate)
-        {
-            if (_microseconds.Count == 0)
-            {
-                return double.NaN;
-            }
-
-            var sorted = _microseconds.Order().ToArray();
-            var index = (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1;
-            return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
-        }
-    }
-
-    public string Summary(TimeSpan wall) => string.Format(CultureInfo.InvariantCulture,
-        "{0,8:F0} ops/s   p50 {1,8:F2} ms   p99 {2,8:F2} ms   (n={3})",
-        Count / wall.TotalSeconds, Percentile(50) / 1000, Percentile(99) / 1000, Count);
 }

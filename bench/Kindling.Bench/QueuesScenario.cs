@@ -117,12 +117,8 @@ internal sealed class QueuesScenario(ServerProcess server, bool quick)
         return response.StatusCode == HttpStatusCode.OK ? text : throw new InvalidOperationException($"SQS {operation}: {(int)response.StatusCode} {text}");
     }
 
-    private static BenchResult Result(string name, LatencyRecorder recorder, TimeSpan wall, int connections)
-    {
-        var rate = wall > TimeSpan.Zero ? recorder.Count / wall.TotalSeconds : double.NaN;
-        Console.Error.WriteLine($"    {name}: p50 {recorder.Percentile(50) / 1000:F2} ms, p99 {recorder.Percentile(99) / 1000:F2} ms{(wall > TimeSpan.Zero ? $", {rate:F0}/s" : "")}");
-        return new BenchResult(name, recorder.Count, connections, rate, recorder.Percentile(50) / 1000, recorder.Percentile(99) / 1000);
-    }
+    private static BenchResult Result(string name, LatencyRecorder recorder, TimeSpan wall, int connections) =>
+        BenchResult.From(name, recorder, wall, connections);
 
     private static byte[] PythonZip()
     {

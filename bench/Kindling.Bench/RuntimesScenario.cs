@@ -81,12 +81,8 @@ internal sealed partial class RuntimesScenario(ServerProcess server, bool quick,
         }
     }
 
-    private static BenchResult Result(string name, LatencyRecorder recorder, TimeSpan wall)
-    {
-        var rate = wall > TimeSpan.Zero ? recorder.Count / wall.TotalSeconds : double.NaN;
-        Console.Error.WriteLine($"    {name}: p50 {recorder.Percentile(50) / 1000:F2} ms, p99 {recorder.Percentile(99) / 1000:F2} ms");
-        return new BenchResult(name, recorder.Count, 1, rate, recorder.Percentile(50) / 1000, recorder.Percentile(99) / 1000);
-    }
+    private static BenchResult Result(string name, LatencyRecorder recorder, TimeSpan wall) =>
+        BenchResult.From(name, recorder, wall, 1);
 
     private static byte[] ZipText(Dictionary<string, string> files) =>
         Zip(files.ToDictionary(f => f.Key, f => Encoding.UTF8.GetBytes(f.Value)));

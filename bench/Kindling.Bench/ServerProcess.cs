@@ -23,7 +23,10 @@ internal sealed class ServerProcess : IAsyncDisposable
     public const string AccessKeyId = "AKIABENCHMARK0000000";
     public const string SecretAccessKey = "benchmark-secret-access-key-0000000000000";
 
-    public static async Task<ServerProcess> StartAsync(string binary, CancellationToken cancellationToken)
+    /// <summary>The server's process id: its sandboxes' control groups are under <c>kindling/&lt;pid&gt;/</c>.</summary>
+    public int ProcessId => _process.Id;
+
+    public static async Task<ServerProcess> StartAsync(string binary, IReadOnlyList<string> extraArguments, CancellationToken cancellationToken)
     {
         var port = FreePort();
         var dataDirectory = Directory.CreateTempSubdirectory("kindling-bench-").FullName;
@@ -37,6 +40,11 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var argument in extraArguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         var clock = Stopwatch.StartNew();
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + binary);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -64,21 +72,24 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            // SIGTERM: the server shuts its environments down and unmounts their /tmp volumes.
+            // SIGTERM: the server shuts its environments down and unmounts their /tmp volumes. Hundreds of
+            // environments on a busy 2-core host take tens of seconds.
             _ = Kill(_process.Id, 15);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             try
             {
                 await _process.WaitForExitAsync(grace.Token);
             }
             catch (OperationCanceledException)
             {
+                Console.Error.WriteLine($"the server (pid {_process.Id}) did not stop within 120 s of SIGTERM; killed");
                 _process.Kill(entireProcessTree: true);
                 await _process.WaitForExitAsync();
             }
         }
 
         _process.Dispose();
+        UnmountLeftovers();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -88,6 +99,35 @@ internal sealed class ServerProcess : IAsyncDisposable
             Console.Error.WriteLine($"could not remove {DataDirectory}: {ex.Message}");
         }
     }
+
+    /// <summary>
+    /// A server killed before it finished shutting down leaves its environments' /tmp volumes mounted under the
+    /// data directory: detach them (their loop devices are auto-clearing, so they go too).
+    /// </summary>
+    private void UnmountLeftovers()
+    {
+        var prefix = DataDirectory.TrimEnd('/') + "/";
+        var leftovers = File.ReadLines("/proc/self/mountinfo")
+            .Select(line => line.Split(' ')[4].Replace("\\040", " ", StringComparison.Ordinal))
+            .Where(point => point.StartsWith(prefix, StringComparison.Ordinal))
+            .OrderByDescending(point => point.Length)
+            .ToList();
+        foreach (var point in leftovers)
+        {
+            if (Unmount(point, 2) != 0)
+            {
+                Console.Error.WriteLine($"could not unmount {point}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+            }
+        }
+
+        if (leftovers.Count > 0)
+        {
+            Console.Error.WriteLine($"unmounted {leftovers.Count} volumes the server left under {DataDirectory} ({string.Join(", ", leftovers.Take(3).Select(Path.GetFileName))}…)");
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "umount2", SetLastError = true)]
+    private static extern int Unmount(string target, int flags);
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
