@@ -37,7 +37,13 @@ internal static class ServerHost
         var (rootKey, generated, credentialsPath) = RootCredentials.Resolve(options);
         ServerOptionsValidator.TryParseListen(options.Listen, out var host, out var port);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The content root is the executable's directory, not the working directory, and appsettings files are
+        // not watched: a watcher on a directory holding the data directory woke on every log line written.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
