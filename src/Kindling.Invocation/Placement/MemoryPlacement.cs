@@ -117,8 +117,8 @@ internal sealed class MemoryPlacement
     {
         var prefix = $"Kindling cannot place a new {bytes / Mb} MB execution environment: ";
         return new CapacityExceededException(evictable <= 0
-            ? $"{prefix}{held / Mb} MB of {BudgetBytes / Mb} MB are held by busy environments."
-            : $"{prefix}{(held - evictable) / Mb} MB of {BudgetBytes / Mb} MB are held by busy environments, and evicting the {evictable / Mb} MB of idle environments of other functions would not make room.");
+            ? $"{prefix}{held / Mb} MB of {BudgetBytes / Mb} MB are held by busy and provisioned environments."
+            : $"{prefix}{(held - evictable) / Mb} MB of {BudgetBytes / Mb} MB are held by busy and provisioned environments, and evicting the {evictable / Mb} MB of idle environments of other functions would not make room.");
     }
 
     // Atomically turns `credit` already-reserved bytes plus free room into a reservation of `bytes`.

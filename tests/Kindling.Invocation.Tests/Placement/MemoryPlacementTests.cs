@@ -95,7 +95,7 @@ public sealed class MemoryPlacementTests
         var error = await Assert.ThrowsAsync<CapacityExceededException>(
             () => placement.ReserveAsync(512 * Mb, "f", new RecordingEvictor(), CancellationToken.None).AsTask());
 
-        Assert.Equal("Kindling cannot place a new 512 MB execution environment: 23552 MB of 23552 MB are held by busy environments.", error.Message);
+        Assert.Equal("Kindling cannot place a new 512 MB execution environment: 23552 MB of 23552 MB are held by busy and provisioned environments.", error.Message);
         Assert.Equal(23552 * Mb, placement.ReservedBytes);
     }
 

@@ -16,7 +16,7 @@ public sealed class WorkerManagerPlacementTests
         var other = await Assert.ThrowsAsync<CapacityExceededException>(() => Eventually.Within(h.Invoke("h", 512)));
         var same = await Assert.ThrowsAsync<CapacityExceededException>(() => Eventually.Within(h.Invoke("f", 512)));
 
-        const string Expected = "Kindling cannot place a new 512 MB execution environment: 1024 MB of 1024 MB are held by busy environments.";
+        const string Expected = "Kindling cannot place a new 512 MB execution environment: 1024 MB of 1024 MB are held by busy and provisioned environments.";
         Assert.Equal(Expected, other.Message);
         Assert.Equal(Expected, same.Message);
         Assert.Equal(2, h.Factory.CreateCalls);
@@ -94,7 +94,7 @@ public sealed class WorkerManagerPlacementTests
         var error = await Assert.ThrowsAsync<CapacityExceededException>(() => Eventually.Within(h.Invoke("new", 768)));
 
         Assert.Equal(
-            "Kindling cannot place a new 768 MB execution environment: 512 MB of 1024 MB are held by busy environments, and evicting the 256 MB of idle environments of other functions would not make room.",
+            "Kindling cannot place a new 768 MB execution environment: 512 MB of 1024 MB are held by busy and provisioned environments, and evicting the 256 MB of idle environments of other functions would not make room.",
             error.Message);
         Assert.False(idle.ShutdownCalled.Task.IsCompleted);
         Assert.Equal(0, h.Manager.Evictions);
