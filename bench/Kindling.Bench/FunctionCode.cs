@@ -93,7 +93,8 @@ internal sealed class FunctionCode(string repositoryRoot)
         return new("provided (C)", "provided.al2023", "bootstrap", Zip(new() { ["bootstrap"] = bytes }, "bootstrap"));
     }
 
-    private static byte[] Zip(Dictionary<string, byte[]> files, params string[] executables)
+    /// <summary>A zip of <paramref name="files"/>; <paramref name="executables"/> get mode 0755, the others 0644.</summary>
+    internal static byte[] Zip(Dictionary<string, byte[]> files, params string[] executables)
     {
         using var buffer = new MemoryStream();
         using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))

@@ -98,12 +98,12 @@ internal sealed class InvokeScenario(ServerProcess server, bool quick, string re
         BenchResult.From(name, recorder, wall, connections);
 
     private byte[] AotZip() =>
-        Zip(new Dictionary<string, byte[]> { ["bootstrap"] = File.ReadAllBytes(Path.Combine(repositoryRoot, "artifacts", "test-bootstraps", "aot", "bootstrap")) }, ["bootstrap"]);
+        FunctionCode.Zip(new Dictionary<string, byte[]> { ["bootstrap"] = File.ReadAllBytes(Path.Combine(repositoryRoot, "artifacts", "test-bootstraps", "aot", "bootstrap")) }, ["bootstrap"]);
 
     private byte[] TutorialZip()
     {
         var directory = Path.Combine(repositoryRoot, "runtimes", "tests", "tutorial");
-        return Zip(new Dictionary<string, byte[]>
+        return FunctionCode.Zip(new Dictionary<string, byte[]>
         {
             ["bootstrap"] = File.ReadAllBytes(Path.Combine(directory, "bootstrap")),
             ["function.sh"] = File.ReadAllBytes(Path.Combine(directory, "function.sh")),
@@ -131,23 +131,6 @@ internal sealed class InvokeScenario(ServerProcess server, bool quick, string re
             }
         }
 
-        return Zip(files, [.. files.Keys.Where(k => k == "bootstrap" || k.EndsWith(".mjs", StringComparison.Ordinal) || k.EndsWith(".node", StringComparison.Ordinal))]);
-    }
-
-    private static byte[] Zip(Dictionary<string, byte[]> files, IReadOnlyCollection<string> executables)
-    {
-        using var buffer = new MemoryStream();
-        using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (name, content) in files)
-            {
-                var entry = archive.CreateEntry(name);
-                entry.ExternalAttributes = (executables.Contains(name) ? 0b111_101_101 : 0b110_100_100) << 16 | (0x8000 << 16);
-                using var stream = entry.Open();
-                stream.Write(content);
-            }
-        }
-
-        return buffer.ToArray();
+        return FunctionCode.Zip(files, [.. files.Keys.Where(k => k == "bootstrap" || k.EndsWith(".mjs", StringComparison.Ordinal) || k.EndsWith(".node", StringComparison.Ordinal))]);
     }
 }

@@ -12,17 +12,7 @@ public sealed partial class WorkerManager
         IExecutionEnvironment environment;
         try
         {
-            _stoppingToken.ThrowIfCancellationRequested();
-            await _placement.ReserveAsync(bytes, pool.Key, this, _stoppingToken);
-            try
-            {
-                environment = await _factory.CreateAsync(function, InitializationType.OnDemand, _stoppingToken);
-            }
-            catch
-            {
-                _placement.Release(bytes);
-                throw;
-            }
+            environment = await LaunchAsync(pool, function, InitializationType.OnDemand);
         }
         catch (Exception ex)
         {
@@ -72,6 +62,23 @@ public sealed partial class WorkerManager
         else if (freeze)
         {
             await FreezeAndParkAsync(slot);
+        }
+    }
+
+    /// <summary>Reserves the function's memory in placement and creates an environment on it (given back on failure).</summary>
+    private async Task<IExecutionEnvironment> LaunchAsync(FunctionPool pool, FunctionSpec function, InitializationType initialization)
+    {
+        var bytes = function.MemorySizeMb * Mb;
+        _stoppingToken.ThrowIfCancellationRequested();
+        await _placement.ReserveAsync(bytes, pool.Key, this, _stoppingToken);
+        try
+        {
+            return await _factory.CreateAsync(function, initialization, _stoppingToken);
+        }
+        catch
+        {
+            _placement.Release(bytes);
+            throw;
         }
     }
 

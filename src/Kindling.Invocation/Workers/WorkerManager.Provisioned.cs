@@ -97,17 +97,7 @@ public sealed partial class WorkerManager
         IExecutionEnvironment environment;
         try
         {
-            _stoppingToken.ThrowIfCancellationRequested();
-            await _placement.ReserveAsync(bytes, pool.Key, this, _stoppingToken);
-            try
-            {
-                environment = await _factory.CreateAsync(function, InitializationType.ProvisionedConcurrency, _stoppingToken);
-            }
-            catch
-            {
-                _placement.Release(bytes);
-                throw;
-            }
+            environment = await LaunchAsync(pool, function, InitializationType.ProvisionedConcurrency);
         }
         catch (Exception ex)
         {
