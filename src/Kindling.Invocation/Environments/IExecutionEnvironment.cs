@@ -21,6 +21,12 @@ public interface IExecutionEnvironment : IAsyncDisposable
     /// </summary>
     bool IsReusable { get; }
 
+    /// <summary>
+    /// True when its runtime finished Init and waits for invocations; false after an Init that timed out (Lambda
+    /// runs Init again at the first invoke, so the environment still serves, but it is not ready ahead of traffic).
+    /// </summary>
+    bool IsInitialized { get; }
+
     /// <summary>Runs one invocation (the environment must not be frozen). Never throws for function errors.</summary>
     Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken);
 

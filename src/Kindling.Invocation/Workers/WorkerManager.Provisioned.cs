@@ -114,9 +114,10 @@ public sealed partial class WorkerManager
 
         Interlocked.Increment(ref _provisionedLaunches);
         var slot = new EnvironmentSlot(environment, pool, bytes, _time.GetTimestamp(), provisioned: true);
-        if (!environment.IsReusable)
+        if (!environment.IsReusable || !environment.IsInitialized)
         {
-            // Its Init failed: the environment would only answer its first invocation with the error.
+            // Its Init failed (the environment would only answer its first invocation with the error) or timed out
+            // (it would run Init again at its first invocation): not ready ahead of traffic, so not counted.
             WorkerLog.ProvisionFailed(_logger, pool.Key, InitFailureReason);
             EndProvisioning(pool, InitFailureReason);
             await RetireAsync(slot, Failure);

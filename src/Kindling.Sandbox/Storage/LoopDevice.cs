@@ -16,6 +16,7 @@ internal static unsafe class LoopDevice
     private const uint FlagAutoClear = 4;
     private const uint FlagDirectIo = 16;
     private const int MaxAttempts = 32;
+    private static readonly Lock s_attach = new();
 
     /// <summary><c>struct loop_config</c>: fd, block_size, struct loop_info64 (232 bytes), 8 reserved u64.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -50,6 +51,9 @@ internal static unsafe class LoopDevice
             backing = Descriptors.Open(imagePath, Libc.OReadWrite);
             for (var attempt = 0; ; attempt++)
             {
+                // The kernel hands the same free device to every caller until one configures it: this process's
+                // launches (hundreds at once in a burst) take turns, and only other processes can still race.
+                using var turn = s_attach.EnterScope();
                 var number = Libc.ioctl(control, LoopControlGetFree, 0);
                 if (number < 0)
                 {

@@ -73,6 +73,9 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
     public string LogStreamName => _log.StreamName;
 
     /// <inheritdoc />
+    public bool IsInitialized => _runtime is not null;
+
+    /// <inheritdoc />
     public bool IsReusable => !_broken && _failure is null && Volatile.Read(ref _disposed) == 0 && Volatile.Read(ref _shutDown) == 0
         && _runtime?.Exited.IsCompleted != true;
 

@@ -26,12 +26,8 @@ internal sealed class RuntimeApiTransport : IConnectionListenerFactory, IConnect
     public RuntimeApiTransport(ILogger<RuntimeApiTransport> logger)
     {
         _logger = logger;
-        // Wait for data before renting a read buffer: most of these connections sit in a long poll. The Runtime API's
-        // handlers only touch memory (a log line's write is the slowest step), so they run inline on the socket's
-        // I/O thread instead of hopping to the thread pool: a runtime's answer reaches its caller with fewer
-        // context switches.
-        _factory = new SocketConnectionContextFactory(
-            new SocketConnectionFactoryOptions { WaitForDataBeforeAllocatingBuffer = true, UnsafePreferInlineScheduling = true }, logger);
+        // Wait for data before renting a read buffer: most of these connections sit in a long poll.
+        _factory = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions { WaitForDataBeforeAllocatingBuffer = true }, logger);
     }
 
     public bool CanBind(EndPoint endpoint) => endpoint is RuntimeApiEndPoint;

@@ -23,6 +23,8 @@ internal sealed class FakeEnvironment(FakeEnvironmentFactory factory, FunctionSp
 
     public bool IsReusable { get; set; } = true;
 
+    public bool IsInitialized { get; set; } = true;
+
     public bool Frozen { get; private set; }
 
     public int Violations => Volatile.Read(ref _violations);

@@ -217,6 +217,23 @@ public sealed class WorkerManagerProvisionedTests
     }
 
     [Fact]
+    public async Task SetProvisionedConcurrency_InitTimesOut_IsNotCountedAndTheEnvironmentIsShutDown()
+    {
+        var inner = new FakeEnvironmentFactory();
+        var time = new FakeTimeProvider();
+        var placement = new MemoryPlacement(1024 * ManagerHarness.Mb);
+        await using var manager = new WorkerManager(new InitFailingFactory(inner, timedOut: true), placement, Options, time, NullLogger<WorkerManager>.Instance);
+
+        manager.SetProvisionedConcurrency(TestFunctions.Spec("f"), 2);
+        await Eventually.UntilAsync(() => manager.GetProvisionedCounts("f").Starting == 0, "both launches to end");
+
+        // A timed-out Init would run again at the first invoke: such an environment is no provisioned one.
+        Assert.Equal(new ProvisionedCounts(2, 0, 0, 0, WorkerManager.InitFailureReason), manager.GetProvisionedCounts("f"));
+        Assert.All(inner.Created, e => Assert.Equal(["shutdown:failure", "dispose"], e.Calls));
+        Assert.Equal(0, placement.ReservedBytes);
+    }
+
+    [Fact]
     public async Task ShutdownAsync_WithProvisionedEnvironments_ShutsThemDown()
     {
         await using var h = new ManagerHarness(options: Options);
@@ -234,13 +251,14 @@ public sealed class WorkerManagerProvisionedTests
         () => h.Manager.GetProvisionedCounts(poolKey).Allocated == environments && h.Manager.GetCounts(poolKey) is { Freezing: 0, Starting: 0 },
         $"{environments} provisioned environments of {poolKey} to be idle");
 
-    /// <summary>Environments whose Init failed: they are created, but not reusable.</summary>
-    private sealed class InitFailingFactory(FakeEnvironmentFactory inner) : IEnvironmentFactory
+    /// <summary>Environments whose Init failed (created, not reusable) or timed out (reusable, not initialized).</summary>
+    private sealed class InitFailingFactory(FakeEnvironmentFactory inner, bool timedOut = false) : IEnvironmentFactory
     {
         public async Task<IExecutionEnvironment> CreateAsync(FunctionSpec function, InitializationType initializationType, CancellationToken cancellationToken)
         {
             var environment = (FakeEnvironment)await inner.CreateAsync(function, initializationType, cancellationToken);
-            environment.IsReusable = false;
+            environment.IsReusable = timedOut;
+            environment.IsInitialized = !timedOut;
             return environment;
         }
     }
