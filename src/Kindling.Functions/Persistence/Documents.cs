@@ -14,6 +14,7 @@ namespace Kindling.Functions.Persistence;
 public sealed class Documents(IMetadataStore store)
 {
     private const int MaxCached = 10_000;
+    private const int ScanPageSize = 500;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Table, string Partition, string Sort), CachedDocument> _cache = new();
     private long _generation;
@@ -67,6 +68,28 @@ public sealed class Documents(IMetadataStore store)
     {
         var items = await store.ScanAsync(table, after, limit, cancellationToken);
         return items.Select(i => (i.Key, Deserialize<T>(i.Json))).ToList();
+    }
+
+    /// <summary>Reads every document of a table, a page at a time, in key order.</summary>
+    public async IAsyncEnumerable<(ItemKey Key, T Value)> ScanAllAsync<T>(
+        string table, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ItemKey? after = null;
+        while (true)
+        {
+            var batch = await ScanAsync<T>(table, after, ScanPageSize, cancellationToken);
+            if (batch.Count == 0)
+            {
+                yield break;
+            }
+
+            foreach (var item in batch)
+            {
+                yield return item;
+            }
+
+            after = batch[^1].Key;
+        }
     }
 
     /// <summary>Reads a page of keys across partitions, after a key.</summary>

@@ -1,6 +1,5 @@
 using Kindling.Functions.Arns;
 using Kindling.Functions.Model;
-using Kindling.Storage.Metadata;
 
 namespace Kindling.Functions.Services;
 
@@ -12,37 +11,15 @@ public sealed class AccountService(FunctionStore functions, ConcurrencyService c
     {
         long functionCount = 0;
         long codeSize = 0;
-        ItemKey? after = null;
-        while (true)
+        await foreach (var (key, record) in functions.Documents.ScanAllAsync<FunctionVersionRecord>(Tables.Function, cancellationToken))
         {
-            var batch = await functions.Documents.ScanAsync<FunctionVersionRecord>(Tables.Function, after, 500, cancellationToken);
-            if (batch.Count == 0)
-            {
-                break;
-            }
-
-            foreach (var (key, record) in batch)
-            {
-                functionCount += key.Sort == "$LATEST" ? 1 : 0;
-                codeSize += record.Configuration.CodeSize;
-                after = key;
-            }
+            functionCount += key.Sort == "$LATEST" ? 1 : 0;
+            codeSize += record.Configuration.CodeSize;
         }
 
-        after = null;
-        while (true)
+        await foreach (var (_, record) in functions.Documents.ScanAllAsync<LayerVersionRecord>(Tables.Layer, cancellationToken))
         {
-            var batch = await functions.Documents.ScanAsync<LayerVersionRecord>(Tables.Layer, after, 500, cancellationToken);
-            if (batch.Count == 0)
-            {
-                break;
-            }
-
-            foreach (var (key, record) in batch)
-            {
-                codeSize += record.Layer.Content.CodeSize;
-                after = key;
-            }
+            codeSize += record.Layer.Content.CodeSize;
         }
 
         var reserved = await concurrency.TotalReservedAsync(null, cancellationToken);

@@ -18,25 +18,15 @@ public sealed class ConcurrencyService(FunctionStore functions, AccountLimits li
     public async Task<int> TotalReservedAsync(string? except, CancellationToken cancellationToken)
     {
         var total = 0;
-        ItemKey? after = null;
-        while (true)
+        await foreach (var (key, meta) in functions.Documents.ScanAllAsync<FunctionMeta>(Tables.FunctionMeta, cancellationToken))
         {
-            var batch = await functions.Documents.ScanAsync<FunctionMeta>(Tables.FunctionMeta, after, 500, cancellationToken);
-            if (batch.Count == 0)
+            if (key.Partition != except)
             {
-                return total;
-            }
-
-            foreach (var (key, meta) in batch)
-            {
-                if (key.Partition != except)
-                {
-                    total += meta.ReservedConcurrentExecutions ?? 0;
-                }
-
-                after = key;
+                total += meta.ReservedConcurrentExecutions ?? 0;
             }
         }
+
+        return total;
     }
 
     /// <summary>PutFunctionConcurrency.</summary>
@@ -191,21 +181,12 @@ public sealed class ConcurrencyService(FunctionStore functions, AccountLimits li
     public async Task<IReadOnlyList<(string FunctionName, string Qualifier, ProvisionedConcurrencyConfig Config)>> ListAllProvisionedAsync(CancellationToken cancellationToken)
     {
         var all = new List<(string, string, ProvisionedConcurrencyConfig)>();
-        ItemKey? after = null;
-        while (true)
+        await foreach (var (key, config) in functions.Documents.ScanAllAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, cancellationToken))
         {
-            var batch = await functions.Documents.ScanAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, after, 500, cancellationToken);
-            if (batch.Count == 0)
-            {
-                return all;
-            }
-
-            foreach (var (key, config) in batch)
-            {
-                all.Add((key.Partition, key.Sort, config));
-                after = key;
-            }
+            all.Add((key.Partition, key.Sort, config));
         }
+
+        return all;
     }
 
     /// <summary>

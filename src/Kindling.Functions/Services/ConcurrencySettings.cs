@@ -1,6 +1,5 @@
 using Kindling.Functions.Arns;
 using Kindling.Functions.Model;
-using Kindling.Storage.Metadata;
 
 namespace Kindling.Functions.Services;
 
@@ -110,7 +109,7 @@ public sealed class ConcurrencySettings(FunctionStore functions, AccountLimits l
     private async Task<Dictionary<string, FunctionConcurrency>> LoadAsync(CancellationToken cancellationToken)
     {
         var settings = new Dictionary<string, FunctionConcurrency>(StringComparer.Ordinal);
-        await foreach (var (key, meta) in ScanAsync<FunctionMeta>(Tables.FunctionMeta, cancellationToken))
+        await foreach (var (key, meta) in functions.Documents.ScanAllAsync<FunctionMeta>(Tables.FunctionMeta, cancellationToken))
         {
             if (meta.ReservedConcurrentExecutions is { } reserved)
             {
@@ -118,32 +117,12 @@ public sealed class ConcurrencySettings(FunctionStore functions, AccountLimits l
             }
         }
 
-        await foreach (var (key, config) in ScanAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, cancellationToken))
+        await foreach (var (key, config) in functions.Documents.ScanAllAsync<ProvisionedConcurrencyConfig>(Tables.ProvisionedConcurrency, cancellationToken))
         {
             var existing = settings.GetValueOrDefault(key.Partition);
             settings[key.Partition] = existing with { Provisioned = existing.Provisioned + config.RequestedProvisionedConcurrentExecutions };
         }
 
         return settings;
-    }
-
-    private async IAsyncEnumerable<(ItemKey Key, T Value)> ScanAsync<T>(
-        string table, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ItemKey? after = null;
-        while (true)
-        {
-            var batch = await functions.Documents.ScanAsync<T>(table, after, 500, cancellationToken);
-            if (batch.Count == 0)
-            {
-                yield break;
-            }
-
-            foreach (var item in batch)
-            {
-                yield return item;
-                after = item.Key;
-            }
-        }
     }
 }

@@ -176,31 +176,20 @@ public sealed partial class EventSourceMappingService(FunctionStore functions, F
         }
 
         var all = new List<EventSourceMappingConfiguration>();
-        ItemKey? after = null;
-        while (true)
+        await foreach (var (_, record) in functions.Documents.ScanAllAsync<EventSourceMappingRecord>(Tables.EventSourceMapping, cancellationToken))
         {
-            var batch = await functions.Documents.ScanAsync<EventSourceMappingRecord>(Tables.EventSourceMapping, after, 500, cancellationToken);
-            if (batch.Count == 0)
+            var c = record.Configuration;
+            if (eventSourceArn is not null && c.EventSourceArn != eventSourceArn)
             {
-                break;
+                continue;
             }
 
-            foreach (var (key, record) in batch)
+            if (name is not null && c.FunctionArn != functions.Account.FunctionArn(name, qualifier))
             {
-                after = key;
-                var c = record.Configuration;
-                if (eventSourceArn is not null && c.EventSourceArn != eventSourceArn)
-                {
-                    continue;
-                }
-
-                if (name is not null && c.FunctionArn != functions.Account.FunctionArn(name, qualifier))
-                {
-                    continue;
-                }
-
-                all.Add(c);
+                continue;
             }
+
+            all.Add(c);
         }
 
         return Pagination.Page(all, marker, maxItems, defaultMax: 100);

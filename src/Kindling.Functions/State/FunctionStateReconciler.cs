@@ -73,24 +73,12 @@ public sealed partial class FunctionStateReconciler(
 
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        ItemKey? after = null;
         var names = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
+        await foreach (var (key, record) in functions.Documents.ScanAllAsync<FunctionVersionRecord>(Tables.Function, cancellationToken))
         {
-            var batch = await functions.Documents.ScanAsync<FunctionVersionRecord>(Tables.Function, after, 500, cancellationToken);
-            if (batch.Count == 0)
+            if (record.Pending is not null)
             {
-                break;
-            }
-
-            foreach (var (key, record) in batch)
-            {
-                if (record.Pending is not null)
-                {
-                    names.Add(key.Partition);
-                }
-
-                after = key;
+                names.Add(key.Partition);
             }
         }
 

@@ -1,20 +1,12 @@
-using System.IO.Compression;
 using System.Text;
-using Kindling.Functions;
 using Kindling.Functions.Arns;
-using Kindling.Functions.Model;
-using Kindling.Functions.Runtimes;
-using Kindling.Functions.Services;
-using Kindling.Functions.State;
 using Kindling.Invocation.Async;
 using Kindling.Invocation.Environments;
 using Kindling.Invocation.Frontend;
 using Kindling.Invocation.Tests.TestSupport;
 using Kindling.Queues;
 using Kindling.Queues.Engine;
-using Kindling.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Kindling.Invocation.Tests.Async;
 
@@ -25,7 +17,7 @@ namespace Kindling.Invocation.Tests.Async;
 /// </summary>
 internal sealed class AsyncHarness : IAsyncDisposable
 {
-    public static readonly AccountContext Account = new("us-east-1", "000000000000");
+    public static readonly AccountContext Account = TestControlPlane.Account;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("kindling-async-").FullName;
     private readonly ServiceProvider _provider;
@@ -33,12 +25,8 @@ internal sealed class AsyncHarness : IAsyncDisposable
     public AsyncHarness()
     {
         var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddKindlingStorage(_directory);
-        services.AddKindlingFunctions(Account, new AccountLimits(), new FunctionUrlOptions("http://{0}.localhost/"), new RuntimeCatalog(RuntimeCatalog.Custom));
+        services.AddTestControlPlane(_directory);
         services.AddSingleton<TimeProvider>(Time);
-        services.AddSingleton<ICodeLocations>(new CodeLocations());
-        services.AddKindlingInvokeFrontend(new AliasRoutingOptions());
         services.AddSingleton<IWorkerManager>(Workers);
         services.AddKindlingQueues(new QueueEngineOptions { DatabasePath = Path.Combine(_directory, "queues.db"), Region = Account.Region, AccountId = Account.AccountId });
         services.AddKindlingAsyncInvoke(
@@ -60,23 +48,9 @@ internal sealed class AsyncHarness : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _provider.GetRequiredService<T>();
 
-    public async Task CreateFunctionAsync(string name)
-    {
-        await Get<FunctionService>().CreateAsync(
-            new CreateFunctionRequest
-            {
-                FunctionName = name,
-                Role = "arn:aws:iam::000000000000:role/r",
-                Runtime = "provided.al2023",
-                Handler = "bootstrap",
-                Code = new FunctionCode { ZipFile = Zip() },
-            },
-            CancellationToken.None);
-        await ReconcileAsync(name);
-    }
+    public Task CreateFunctionAsync(string name) => TestControlPlane.CreateFunctionAsync(_provider, name);
 
-    public Task ReconcileAsync(string name) =>
-        _provider.GetServices<IHostedService>().OfType<FunctionStateReconciler>().Single().ReconcileAsync(name, CancellationToken.None);
+    public Task ReconcileAsync(string name) => TestControlPlane.ReconcileAsync(_provider, name);
 
     public async Task<string> CreateQueueAsync(string name) =>
         (await Queues.CreateQueueAsync(name, new Dictionary<string, string>(), new Dictionary<string, string>(), CancellationToken.None)).Arn;
@@ -109,22 +83,5 @@ internal sealed class AsyncHarness : IAsyncDisposable
     {
         await _provider.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private static byte[] Zip()
-    {
-        using var buffer = new MemoryStream();
-        using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using var writer = new StreamWriter(archive.CreateEntry("bootstrap").Open());
-            writer.Write("#!/bin/sh\n");
-        }
-
-        return buffer.ToArray();
-    }
-
-    private sealed class CodeLocations : ICodeLocations
-    {
-        public string For(string codeId) => "http://localhost/code/" + codeId;
     }
 }

@@ -1,15 +1,10 @@
-using System.IO.Compression;
-using Kindling.Functions;
 using Kindling.Functions.Arns;
 using Kindling.Functions.Model;
-using Kindling.Functions.Runtimes;
 using Kindling.Functions.Services;
-using Kindling.Functions.State;
 using Kindling.Invocation.Environments;
 using Kindling.Invocation.Provisioned;
 using Kindling.Invocation.Tests.TestSupport;
 using Kindling.Invocation.Workers;
-using Kindling.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -22,7 +17,7 @@ namespace Kindling.Invocation.Tests.Provisioned;
 /// </summary>
 internal sealed class ReconcilerHarness : IAsyncDisposable
 {
-    public static readonly AccountContext Account = new("us-east-1", "000000000000");
+    public static readonly AccountContext Account = TestControlPlane.Account;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("kindling-provisioned-").FullName;
     private readonly ServiceProvider _provider;
@@ -30,11 +25,7 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
     public ReconcilerHarness()
     {
         var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddKindlingStorage(_directory);
-        services.AddKindlingFunctions(Account, new AccountLimits(), new FunctionUrlOptions("http://{0}.localhost/"), new RuntimeCatalog(RuntimeCatalog.Custom));
-        services.AddSingleton<ICodeLocations>(new CodeLocations());
-        services.AddKindlingInvokeFrontend(new Kindling.Invocation.Frontend.AliasRoutingOptions());
+        services.AddTestControlPlane(_directory);
         services.AddSingleton<IEnvironmentFactory>(Factory);
         services.AddKindlingWorkerManager(new WorkerManagerOptions { HostMemoryBytes = 8L << 30, ReserveBytes = 0 });
         services.AddKindlingProvisionedConcurrency();
@@ -61,20 +52,9 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
     /// <summary>Creates a function and publishes version 1; returns version 1's pool key.</summary>
     public async Task<string> CreateFunctionWithVersionAsync(string name)
     {
-        await Get<FunctionService>().CreateAsync(
-            new CreateFunctionRequest
-            {
-                FunctionName = name,
-                Role = "arn:aws:iam::000000000000:role/r",
-                Runtime = "provided.al2023",
-                Handler = "bootstrap",
-                Code = new FunctionCode { ZipFile = Zip() },
-            },
-            CancellationToken.None);
-        var state = _provider.GetServices<IHostedService>().OfType<FunctionStateReconciler>().Single();
-        await state.ReconcileAsync(name, CancellationToken.None);
+        await TestControlPlane.CreateFunctionAsync(_provider, name);
         await Get<VersionService>().PublishAsync(name, new PublishVersionRequest(null, null, null), allowPending: false, CancellationToken.None);
-        await state.ReconcileAsync(name, CancellationToken.None);
+        await TestControlPlane.ReconcileAsync(_provider, name);
         var version = await Get<FunctionStore>().ResolveAsync(new FunctionReference(name, "1"), CancellationToken.None);
         return (await Get<Kindling.Invocation.Frontend.FunctionSpecs>().ForAsync(version.Version, CancellationToken.None)).PoolKey;
     }
@@ -107,22 +87,5 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
     {
         await _provider.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private static byte[] Zip()
-    {
-        using var buffer = new MemoryStream();
-        using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using var writer = new StreamWriter(archive.CreateEntry("bootstrap").Open());
-            writer.Write("#!/bin/sh\n");
-        }
-
-        return buffer.ToArray();
-    }
-
-    private sealed class CodeLocations : ICodeLocations
-    {
-        public string For(string codeId) => "http://localhost/code/" + codeId;
     }
 }
