@@ -108,7 +108,8 @@ internal sealed class ProvisionedConcurrencyReconciler(
                 var allocated = Math.Min(requested, unassigned);
                 unassigned -= allocated;
                 var status = allocated >= requested ? Ready : counts.Failure is null ? InProgress : Failed;
-                settling |= status == InProgress;
+                // A FAILED configuration whose launch is being retried settles too: READY is written soon after.
+                settling |= status == InProgress || (status == Failed && counts.Starting > 0);
                 await configurations.UpdateProvisionedStatusAsync(
                     function, qualifier, requested, allocated, allocated, status, status == Failed ? counts.Failure : null, cancellationToken);
             }

@@ -65,21 +65,32 @@ internal sealed class ReconcilerHarness : IAsyncDisposable
     public Task<ProvisionedConcurrencyConfig> GetAsync(string name, string qualifier) =>
         Concurrency.GetProvisionedAsync(name, qualifier, CancellationToken.None);
 
-    /// <summary>Runs a full pass, then status passes until no configuration is being allocated and no environment launched any more.</summary>
+    /// <summary>
+    /// Runs a full pass, then status passes until one found no configuration being allocated and began after every
+    /// environment launch had ended (a pass that saw a launch under way may have written its status before the
+    /// launch finished).
+    /// </summary>
     public async Task SettleAsync()
     {
         var deadline = DateTime.UtcNow + Eventually.Deadline;
-        var settling = await Reconciler.PassAsync(full: true, CancellationToken.None);
-        // A FAILED configuration being retried is not "settling" for the reconciler: wait for the launches too.
-        while (settling || Manager.GetAllCounts().Values.Any(c => c.Starting > 0 || c.Freezing > 0))
+        // The full pass starts the launches (a failed one is retried there).
+        await Reconciler.PassAsync(full: true, CancellationToken.None);
+        while (true)
         {
+            // A FAILED configuration being retried is not "settling" for the reconciler: wait for the launches too.
+            var launching = Manager.GetAllCounts().Values.Any(c => c.Starting > 0 || c.Freezing > 0);
+            var settling = await Reconciler.PassAsync(full: false, CancellationToken.None);
+            if (!settling && !launching)
+            {
+                return;
+            }
+
             if (DateTime.UtcNow > deadline)
             {
                 Assert.Fail("Timed out waiting for the provisioned environments to settle.");
             }
 
             await Task.Delay(1);
-            settling = await Reconciler.PassAsync(full: false, CancellationToken.None);
         }
     }
 
