@@ -8,6 +8,7 @@ using Kindling.Sandbox.Bubblewrap;
 using Kindling.Sandbox.Cgroups;
 using Kindling.Sandbox.Interop;
 using Kindling.Sandbox.Networking;
+using Kindling.Sandbox.Prestarted;
 using Kindling.Sandbox.Seccomp;
 using Kindling.Sandbox.Storage;
 using Microsoft.Extensions.Logging;
@@ -48,6 +49,9 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     /// sandboxes and /tmp volumes are then released by a later sweep.
     /// </summary>
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(15);
+    private readonly PrestartedPool? _prestarted;
+    private readonly string? _slotScope;
+    private readonly string _waitingShell = File.Exists("/usr/bin/dash") ? "/usr/bin/dash" : "/usr/bin/sh";
     private volatile bool _broken;
     private int _priming;
     private int _disposed;
@@ -101,10 +105,29 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         _ = SeccompProgram.Bytes;
         _thread = new SandboxThread();
         _primer = new SandboxThread("kindling-cgroup-primer");
+        if (options.PrestartedPerShape > 0)
+        {
+            var slots = Path.Combine(options.StateDirectory, "slots");
+            UnixModes.CreateDirectory(slots, UnixModes.WorldSearchable);
+            RemoveStaleSlots(slots);
+            _slotScope = Path.Combine(slots, WorkerScope.Current);
+            MountSlot.RemoveScope(_slotScope);
+            UnixModes.CreateDirectory(_slotScope, UnixModes.WorldSearchable);
+            Mounts.MakePrivateMountPoint(_slotScope);
+            _prestarted = new PrestartedPool(options.PrestartedPerShape, options.PrestartedShapes, LaunchWaitingAsync, _logger);
+        }
+
         SandboxLog.LauncherReady(_logger, cgroups.Version, options.TmpStorage, hostUid.ToString(CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The pre-started sandboxes, when enabled (<see cref="BubblewrapLauncherOptions.PrestartedPerShape"/>).</summary>
+    internal PrestartedPool? Prestarted => _prestarted;
+
     /// <inheritdoc />
+    /// <remarks>
+    /// A spec whose shape has a pre-started sandbox ready gets that one, specialized (its code bound, its limits set,
+    /// its command started); otherwise a new one is launched. Either way the caller gets a sandbox whose command runs.
+    /// </remarks>
     public async ValueTask<ISandbox> LaunchAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
         SandboxSpecValidator.Validate(spec);
@@ -114,7 +137,52 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
             throw new SandboxLaunchException("The launcher's thread is stuck in a sandbox's network namespace or user; restart the worker.");
         }
 
-        var launch = new Launch(spec);
+        if (_prestarted is not null && PrestartedShape.Of(spec) is { } shape && _prestarted.TryTake(shape) is { } ready)
+        {
+            var timeline = new StepTimeline();
+            try
+            {
+                ready.Specialize(spec, spec.MemoryLimitBytes + _volumes.MemoryLimitSurcharge(spec.TmpSizeBytes));
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+                    SandboxLog.Specialized(_logger, ready.Id, spec.Id, timeline.TotalMilliseconds);
+                }
+
+                return ready;
+            }
+            catch (Exception exception) when (exception is IOException or InvalidOperationException or ObjectDisposedException)
+            {
+                // A pre-started sandbox that cannot take the function (it died meanwhile, say): a new one instead.
+                SandboxLog.SpecializeFailed(_logger, ready.Id, spec.Id, exception);
+                await ready.DisposeAsync();
+            }
+        }
+
+        return await LaunchCoreAsync(spec, null, cancellationToken);
+    }
+
+    /// <summary>Launches a pre-started sandbox of <paramref name="shape"/>: its shell waits for the start script.</summary>
+    private async Task<BubblewrapSandbox> LaunchWaitingAsync(PrestartedShape shape, CancellationToken cancellationToken)
+    {
+        var id = "kp-" + Guid.NewGuid().ToString("N");
+        var slot = MountSlot.Create(_slotScope!, id);
+        try
+        {
+            return await LaunchCoreAsync(shape.ToWaitingSpec(id, slot, _waitingShell), slot, cancellationToken);
+        }
+        catch
+        {
+            slot.Dispose();
+            throw;
+        }
+    }
+
+    /// <param name="spec">A validated spec.</param>
+    /// <param name="slot">For a pre-started sandbox, its mount slot (owned by the sandbox once launched).</param>
+    /// <param name="cancellationToken">Abandons the launch.</param>
+    private async Task<BubblewrapSandbox> LaunchCoreAsync(SandboxSpec spec, MountSlot? slot, CancellationToken cancellationToken)
+    {
+        var launch = new Launch(spec) { Waits = slot is not null };
         try
         {
             await StartAsync(launch, cancellationToken);
@@ -122,6 +190,12 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
                 spec.Id, launch.BubblewrapPid, launch.ChildPid, launch.Listener!, launch.Output!, launch.Status!,
                 launch.Cgroup!, launch.Volume!, _logger, s => _live.TryRemove(s, out _),
                 spec.AllowNetwork ? null : CreateClientAsync);
+            if (slot is not null)
+            {
+                sandbox.SetPrestarted(slot, launch.StartWrite);
+                launch.StartWrite = -1;
+            }
+
             _live[sandbox] = 0;
             launch.Handover();
             if (_logger.IsEnabled(LogLevel.Debug))
@@ -143,6 +217,14 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         }
     }
 
+    private static void RemoveStaleSlots(string slots)
+    {
+        foreach (var stale in WorkerScope.FindStale(slots))
+        {
+            MountSlot.RemoveScope(stale);
+        }
+    }
+
     /// <summary>
     /// Disposes every sandbox still running (frozen ones too: a SIGKILL waits for a thaw), releases the ready
     /// /tmp volumes and ends the spawning thread.
@@ -157,7 +239,16 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         await _stopping.CancelAsync();
         await _sweeper;
         _stopping.Dispose();
+        if (_prestarted is not null)
+        {
+            await _prestarted.DisposeAsync();
+        }
+
         await Task.WhenAll(_live.Keys.Select(s => s.DisposeAsync().AsTask()));
+        if (_slotScope is not null)
+        {
+            MountSlot.RemoveScope(_slotScope);
+        }
 
         if (_volumes is IAsyncDisposable disposable)
         {
@@ -204,6 +295,10 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
                     // Processes first (they hold the mounts), then the volumes.
                     _cgroups.RemoveLeftovers();
                     _volumes.RemoveLeftovers();
+                    if (_slotScope is not null)
+                    {
+                        RemoveStaleSlots(Path.GetDirectoryName(_slotScope)!);
+                    }
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -326,7 +421,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     /// </summary>
     private async Task SpawnAsync(Launch launch, SandboxCommandLine commandLine)
     {
-        (int Read, int Write) output = (-1, -1), status = (-1, -1), block = (-1, -1);
+        (int Read, int Write) output = (-1, -1), status = (-1, -1), block = (-1, -1), start = (-1, -1);
         var arguments = -1;
         var seccomp = -1;
         try
@@ -348,6 +443,13 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
                 new(block.Read, ChildDescriptors.Block),
                 new(seccomp, ChildDescriptors.Seccomp),
             ];
+            if (launch.Waits)
+            {
+                start = Descriptors.CreatePipe();
+                launch.StartWrite = start.Write;
+                descriptors = [.. descriptors, new(start.Read, 0)];
+            }
+
             string[] argv =
                 [.. _spawnPrefix, "--args", ChildDescriptors.Arguments.ToString(CultureInfo.InvariantCulture), "--", .. commandLine.Command];
             try
@@ -369,6 +471,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
             Libc.CloseQuietly(ref output.Write);
             Libc.CloseQuietly(ref status.Write);
             Libc.CloseQuietly(ref block.Read);
+            Libc.CloseQuietly(ref start.Read);
             Libc.CloseQuietly(ref arguments);
             Libc.CloseQuietly(ref seccomp);
         }

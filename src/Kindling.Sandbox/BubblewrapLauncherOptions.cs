@@ -30,6 +30,16 @@ public sealed record BubblewrapLauncherOptions
     /// <summary>/tmp sizes to stock at start-up; others are stocked once first asked for.</summary>
     public IReadOnlyList<long> PrewarmTmpSizes { get; init; } = [512L * 1024 * 1024];
 
+    /// <summary>
+    /// Sandboxes kept started ahead of need for each recently launched shape (runtime binds, /tmp size, pids limit):
+    /// a launch of such a shape takes one and only binds the code, sets the limits and starts the command. 0 (the
+    /// default) starts every sandbox at its launch.
+    /// </summary>
+    public int PrestartedPerShape { get; init; }
+
+    /// <summary>How many of the most recently launched shapes are kept stocked with pre-started sandboxes.</summary>
+    public int PrestartedShapes { get; init; } = 4;
+
     /// <summary>The uid the command sees (Lambda's sbx_user1051 is 993).</summary>
     public int SandboxUserId { get; init; } = 993;
 

@@ -31,4 +31,13 @@ internal static partial class SandboxLog
 
     [LoggerMessage(3008, LogLevel.Warning, "Sweeping the sandboxes and /tmp volumes of dead workers failed; the next sweep retries.")]
     public static partial void LeftoverSweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3009, LogLevel.Debug, "Pre-started sandbox {SandboxId} specialized for {SpecId} in {ElapsedMilliseconds} ms.")]
+    public static partial void Specialized(ILogger logger, string sandboxId, string specId, double elapsedMilliseconds);
+
+    [LoggerMessage(3010, LogLevel.Warning, "Pre-started sandbox {SandboxId} could not take {SpecId}; launching a new one.")]
+    public static partial void SpecializeFailed(ILogger logger, string sandboxId, string specId, Exception exception);
+
+    [LoggerMessage(3011, LogLevel.Warning, "Could not pre-start a sandbox; retrying later.")]
+    public static partial void PrestartFailed(ILogger logger, Exception exception);
 }

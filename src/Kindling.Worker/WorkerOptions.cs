@@ -31,6 +31,13 @@ public sealed record WorkerOptions
     /// </summary>
     public BubblewrapLauncherOptions? Sandbox { get; init; }
 
+    /// <summary>
+    /// Sandboxes kept started ahead of cold starts per recently launched shape (<see
+    /// cref="BubblewrapLauncherOptions.PrestartedPerShape"/>), when <see cref="Sandbox"/> is null; 0 starts each at
+    /// its cold start.
+    /// </summary>
+    public int PrestartedSandboxes { get; init; }
+
     /// <summary>Longest Init phase before it counts as timed out (Lambda: 10 s).</summary>
     public TimeSpan InitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

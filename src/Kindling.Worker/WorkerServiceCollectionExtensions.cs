@@ -34,7 +34,8 @@ public static class WorkerServiceCollectionExtensions
         }
 
         var directories = new WorkerDirectories(options.DataDirectory, options.CacheDirectory);
-        var sandboxOptions = options.Sandbox ?? new BubblewrapLauncherOptions { StateDirectory = directories.Sandbox };
+        var sandboxOptions = options.Sandbox
+            ?? new BubblewrapLauncherOptions { StateDirectory = directories.Sandbox, PrestartedPerShape = options.PrestartedSandboxes };
 
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);

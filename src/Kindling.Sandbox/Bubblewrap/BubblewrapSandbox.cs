@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Kindling.Sandbox.Cgroups;
 using Kindling.Sandbox.Interop;
+using Kindling.Sandbox.Prestarted;
 using Kindling.Sandbox.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +27,8 @@ internal sealed class BubblewrapSandbox : ISandbox
     private readonly Func<int, Task<Socket>>? _createClient;
     private readonly Lock _reapLock = new();
     private bool _reaped;
+    private MountSlot? _slot;
+    private int _startWrite = -1;
     private long _finalMaxMemory;
     private int _disposed;
 
@@ -94,6 +97,37 @@ internal sealed class BubblewrapSandbox : ISandbox
                 return 0;
             }
         }
+    }
+
+    /// <summary>
+    /// Makes this a pre-started sandbox: its shell waits on the pipe written through <paramref name="startWrite"/>
+    /// (owned from now on), its /var/task and /opt are <paramref name="slot"/>'s mount points.
+    /// </summary>
+    internal void SetPrestarted(MountSlot slot, int startWrite)
+    {
+        _slot = slot;
+        _startWrite = startWrite;
+    }
+
+    /// <summary>
+    /// Gives a pre-started sandbox its function: binds the code and layers, sets the memory limit and the CPU share,
+    /// and starts the command with its variables. Once only.
+    /// </summary>
+    /// <param name="spec">The spec to run, of this sandbox's shape.</param>
+    /// <param name="memoryLimitBytes">The group's memory limit (the spec's and any /tmp surcharge).</param>
+    internal void Specialize(SandboxSpec spec, long memoryLimitBytes)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_slot is null || _startWrite < 0)
+        {
+            throw new InvalidOperationException("Only a pre-started sandbox is specialized, once.");
+        }
+
+        _slot.Attach(spec.TaskDirectory, spec.OptDirectory);
+        Cgroup.RaiseMemoryLimit(memoryLimitBytes);
+        Cgroup.SetCpuLimit(spec.InitialCpuCount ?? spec.CpuCount);
+        Descriptors.WriteAll(_startWrite, PrestartedShape.StartScript(spec));
+        Libc.CloseQuietly(ref _startWrite);
     }
 
     /// <inheritdoc />
@@ -199,6 +233,8 @@ internal sealed class BubblewrapSandbox : ISandbox
         {
             // The listener keeps the network namespace alive (pitfall 5).
             RuntimeApiListener.Dispose();
+            Libc.CloseQuietly(ref _startWrite);
+            _slot?.Dispose();
             try
             {
                 // Each cleanup on its own: a group the kernel is slow to let go (hundreds of sandboxes stopping at

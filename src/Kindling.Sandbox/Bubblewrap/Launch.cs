@@ -11,9 +11,18 @@ internal sealed class Launch(SandboxSpec spec)
     /// <summary>The write end of bubblewrap's block pipe: the command starts when a byte (or end of file) arrives.</summary>
     public int BlockWrite = -1;
 
+    /// <summary>
+    /// The write end of a pre-started sandbox's start pipe (its shell's stdin), or -1: the launch's command waits for
+    /// its script there.
+    /// </summary>
+    public int StartWrite = -1;
+
     private bool _handedOver;
 
     public SandboxSpec Spec { get; } = spec;
+
+    /// <summary>Whether the command is a pre-started sandbox's waiting shell (its stdin is the start pipe).</summary>
+    public bool Waits { get; init; }
 
     /// <summary>When each step of the launch ended, for the debug log.</summary>
     public StepTimeline Timeline { get; } = new();
@@ -60,6 +69,7 @@ internal sealed class Launch(SandboxSpec spec)
         }
 
         Libc.CloseQuietly(ref BlockWrite);
+        Libc.CloseQuietly(ref StartWrite);
         if (BubblewrapPid > 0)
         {
             Libc.WaitForExit(BubblewrapPid);

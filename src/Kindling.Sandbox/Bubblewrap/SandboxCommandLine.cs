@@ -94,6 +94,11 @@ internal sealed class SandboxCommandLine
         {
             Add("--ro-bind", spec.OptDirectory, "/opt");
         }
+        else
+        {
+            // Lambda's /opt exists without layers too (empty), as a pre-started sandbox's does.
+            Add("--dir", "/opt");
+        }
 
         if (spec.RuntimeDirectory is not null)
         {

@@ -49,6 +49,19 @@ internal sealed class CgroupV1Group : ICgroup
         CgroupFiles.Write(CpuDirectory, "cpu.cfs_quota_us", new CgroupLimits(0, cpuCount, 0).CpuQuotaMicroseconds);
 
     /// <inheritdoc />
+    public void RaiseMemoryLimit(long bytes)
+    {
+        // memsw may not be below the memory limit: raised first.
+        if (File.Exists(Path.Combine(MemoryDirectory, "memory.memsw.limit_in_bytes")))
+        {
+            CgroupFiles.Write(MemoryDirectory, "memory.memsw.limit_in_bytes", bytes);
+        }
+
+        CgroupFiles.Write(MemoryDirectory, "memory.limit_in_bytes", bytes);
+        CgroupFiles.Write(MemoryDirectory, "memory.max_usage_in_bytes", 0);
+    }
+
+    /// <inheritdoc />
     public void AddProcess(int pid)
     {
         foreach (var directory in Directories)

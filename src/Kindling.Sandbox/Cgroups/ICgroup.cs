@@ -21,6 +21,12 @@ internal interface ICgroup
     /// <summary>Sets the CPU quota (in CPUs, as <see cref="CgroupLimits.CpuCount"/>) of a running group.</summary>
     void SetCpuLimit(double cpuCount);
 
+    /// <summary>
+    /// Raises the memory limit of a running group to <paramref name="bytes"/> (never lowers it: the kernel may refuse
+    /// a limit below the current charge) and restarts the peak count where the kernel allows it.
+    /// </summary>
+    void RaiseMemoryLimit(long bytes);
+
     /// <summary>Moves process <paramref name="pid"/> (and its future children) into every group.</summary>
     void AddProcess(int pid);
 

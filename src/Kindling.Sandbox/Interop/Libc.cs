@@ -44,6 +44,9 @@ internal static unsafe partial class Libc
     public const ulong MsNoDev = 0x4;
     public const ulong MsNoAtime = 0x400;
     public const int MntDetach = 0x2;
+    public const ulong MsBind = 0x1000;
+    public const ulong MsPrivate = 0x40000;
+    public const ulong MsShared = 0x100000;
 
     public const short PosixSpawnSetSigDef = 0x04;
     public const short PosixSpawnSetSigMask = 0x08;
@@ -154,6 +157,10 @@ internal static unsafe partial class Libc
     /// <summary>glibc's <c>syscall</c> with three integer arguments (variadic, which the x86-64 and arm64 ABIs pass like fixed ones).</summary>
     [LibraryImport(Library, SetLastError = true)]
     public static partial long syscall(long number, long argument1, long argument2, long argument3);
+
+    /// <summary>glibc's <c>syscall</c> with five integer arguments (as the three-argument one).</summary>
+    [LibraryImport(Library, SetLastError = true, EntryPoint = "syscall")]
+    public static partial long syscall5(long number, long argument1, long argument2, long argument3, long argument4, long argument5);
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int prctl(int option, nuint argument2, nuint argument3, nuint argument4, nuint argument5);

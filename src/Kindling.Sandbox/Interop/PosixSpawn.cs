@@ -4,7 +4,7 @@ namespace Kindling.Sandbox.Interop;
 
 /// <summary>
 /// Starts a process with <c>posix_spawn</c> (never fork from the .NET process, DESIGN §2): stdin is
-/// <c>/dev/null</c>, the given descriptors are placed at fixed numbers and every other descriptor is closed in
+/// <c>/dev/null</c> unless a mapping targets 0, the given descriptors are placed at fixed numbers and every other descriptor is closed in
 /// the child, every signal is reset to its default disposition with an empty mask (otherwise the child inherits
 /// .NET's ignored SIGPIPE), and the child starts a new session so terminal signals aimed at the worker do not
 /// reach sandboxes directly.
@@ -22,9 +22,9 @@ internal static unsafe class PosixSpawn
         var highestTarget = 2;
         foreach (var mapping in descriptors)
         {
-            if (mapping.Target < 1)
+            if (mapping.Target < 0)
             {
-                throw new ArgumentException("Descriptor 0 is the child's stdin (/dev/null).", nameof(descriptors));
+                throw new ArgumentException("Descriptors are not negative.", nameof(descriptors));
             }
 
             highestTarget = Math.Max(highestTarget, mapping.Target);

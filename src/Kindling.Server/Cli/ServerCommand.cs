@@ -22,12 +22,13 @@ internal static class ServerCommand
         var concurrencyLimit = new Option<string>("--concurrency-limit") { Description = "The account's concurrency limit: invocations in flight at once [default: 1000]" };
         var scalingRate = new Option<string>("--scaling-rate") { Description = "New execution environments each function may add per 10 seconds [default: 1000]" };
         var memoryBudget = new Option<string>("--memory-budget") { Description = "Memory all execution environments may reserve together, e.g. 64G [default: physical memory less 1 GiB]" };
+        var prestarted = new Option<string>("--prestarted") { Description = "Sandboxes kept started ahead of cold starts for each recently used runtime, 0 to disable [default: 2]" };
         var routingSeed = new Option<string>("--routing-seed") { Description = "Seed for weighted alias routing, for reproducible tests [default: unseeded]" };
         var config = new Option<string>("--config") { Description = "JSON file of settings keyed by option name [default: ~/.config/kindling/config.json]" };
         var command = new Command("server", "Start Kindling (API, control plane and worker) in this process.")
         {
             listen, dataDir, region, accountId, accessKeyId, secret, runtimesDir, runtimes, asyncRetryScale,
-            concurrencyLimit, scalingRate, memoryBudget, routingSeed, config,
+            concurrencyLimit, scalingRate, memoryBudget, prestarted, routingSeed, config,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,6 +46,7 @@ internal static class ServerCommand
                 ["concurrency-limit"] = parse.GetValue(concurrencyLimit),
                 ["scaling-rate"] = parse.GetValue(scalingRate),
                 ["memory-budget"] = parse.GetValue(memoryBudget),
+                ["prestarted"] = parse.GetValue(prestarted),
                 ["routing-seed"] = parse.GetValue(routingSeed),
             };
             var configPath = DataDirectory.ConfigPath(parse.GetValue(config));
@@ -84,6 +86,7 @@ internal static class ServerCommand
                 ConcurrencyLimit = sources.Get("concurrency-limit") ?? "1000",
                 ScalingRate = sources.Get("scaling-rate") ?? "1000",
                 MemoryBudget = sources.Get("memory-budget"),
+                Prestarted = sources.Get("prestarted") ?? "2",
                 RoutingSeed = sources.Get("routing-seed"),
             };
             var problems = ServerOptionsValidator.Validate(options);

@@ -21,6 +21,8 @@ internal sealed record ServerOptions
     public string ScalingRate { get; init; } = "1000";
     /// <summary>The environments' total memory budget (bytes, or with K/M/G), as given; null: physical memory less 1 GiB.</summary>
     public string? MemoryBudget { get; init; }
+    /// <summary>Pre-started sandboxes per recently used shape (0 disables them), as given.</summary>
+    public string Prestarted { get; init; } = "2";
     /// <summary>Seed of weighted alias routing's random source, as given; null: unseeded.</summary>
     public string? RoutingSeed { get; init; }
 }

@@ -49,6 +49,11 @@ internal static partial class ServerOptionsValidator
             problems.Add($"--memory-budget '{budget}' must be a size of at least 128M, in bytes or with K, M or G (for example 64G).");
         }
 
+        if (!TryParsePrestarted(options.Prestarted, out _))
+        {
+            problems.Add($"--prestarted '{options.Prestarted}' must be a whole number from 0 to {MaxPrestarted}.");
+        }
+
         if (options.RoutingSeed is { } seed && !int.TryParse(seed, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _))
         {
             problems.Add($"--routing-seed '{seed}' must be a whole number.");
@@ -58,6 +63,10 @@ internal static partial class ServerOptionsValidator
     }
 
     private const int MaxCount = 1_000_000;
+    private const int MaxPrestarted = 64;
+
+    public static bool TryParsePrestarted(string text, out int count) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) && count is >= 0 and <= MaxPrestarted;
 
     public static bool TryParseCount(string text, out int count) =>
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) && count is >= 1 and <= MaxCount;

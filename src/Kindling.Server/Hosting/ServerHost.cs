@@ -92,9 +92,11 @@ internal static class ServerHost
         // Hosted services stop in reverse order: the worker's Runtime API server must outlive the manager's shutdown
         // of the environments, so extensions get their SHUTDOWN (spindown) event when the server stops.
         builder.Services.AddSingleton(runtimes);
+        ServerOptionsValidator.TryParsePrestarted(options.Prestarted, out var prestarted);
         builder.Services.AddKindlingWorker(new WorkerOptions
         {
             DataDirectory = options.DataDirectory,
+            PrestartedSandboxes = prestarted,
             Region = options.Region,
             AccountId = options.AccountId,
         });

@@ -1,0 +1,200 @@
+using Kindling.Sandbox.Bubblewrap;
+using Microsoft.Extensions.Logging;
+
+namespace Kindling.Sandbox.Prestarted;
+
+/// <summary>
+/// Sandboxes started ahead of need, per shape, for the shapes launched most recently: bubblewrap, namespaces,
+/// control groups, /tmp, the Runtime API listener and a shell waiting for its command, but no function. A launch
+/// of a stocked shape takes one (and asks for a replacement) instead of paying for all that. One launch at a time
+/// refills the stock, so a burst of cold starts is not doubled by refills. A pre-started sandbox serves one spec
+/// and is never handed out again.
+/// </summary>
+internal sealed class PrestartedPool : IAsyncDisposable
+{
+    private static readonly TimeSpan s_failureBackoff = TimeSpan.FromSeconds(5);
+
+    private readonly int _perShape;
+    private readonly int _maxShapes;
+    private readonly Func<PrestartedShape, CancellationToken, Task<BubblewrapSandbox>> _launch;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<PrestartedShape, Queue<BubblewrapSandbox>> _ready = [];
+
+    /// <summary>The shapes asked for, most recent first; only these are stocked.</summary>
+    private readonly LinkedList<PrestartedShape> _recent = [];
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _refiller;
+    private long _hits;
+    private long _misses;
+
+    public PrestartedPool(
+        int perShape, int maxShapes, Func<PrestartedShape, CancellationToken, Task<BubblewrapSandbox>> launch, ILogger logger)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perShape);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxShapes);
+        _perShape = perShape;
+        _maxShapes = maxShapes;
+        _launch = launch;
+        _logger = logger;
+        _refiller = Task.Run(() => RefillAsync(_stopping.Token));
+    }
+
+    /// <summary>Launches served by a pre-started sandbox so far.</summary>
+    public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>Launches of a poolable shape that found none ready.</summary>
+    public long Misses => Interlocked.Read(ref _misses);
+
+    /// <summary>Ready sandboxes of <paramref name="shape"/> now.</summary>
+    public int ReadyCount(PrestartedShape shape)
+    {
+        lock (_lock)
+        {
+            return _ready.TryGetValue(shape, out var queue) ? queue.Count : 0;
+        }
+    }
+
+    /// <summary>
+    /// A ready sandbox of <paramref name="shape"/>, or null; either way the shape becomes the most recent and its stock
+    /// is topped up in the background.
+    /// </summary>
+    public BubblewrapSandbox? TryTake(PrestartedShape shape)
+    {
+        BubblewrapSandbox? taken = null;
+        List<BubblewrapSandbox>? dropped = null;
+        lock (_lock)
+        {
+            var node = _recent.Find(shape);
+            if (node is not null)
+            {
+                _recent.Remove(node);
+            }
+
+            _recent.AddFirst(shape);
+            while (_recent.Count > _maxShapes && _recent.Last is { } oldest)
+            {
+                _recent.RemoveLast();
+                if (_ready.Remove(oldest.Value, out var queue))
+                {
+                    (dropped ??= []).AddRange(queue);
+                }
+            }
+
+            if (_ready.TryGetValue(shape, out var ready))
+            {
+                while (taken is null && ready.TryDequeue(out var candidate))
+                {
+                    if (candidate.Exited.IsCompleted)
+                    {
+                        (dropped ??= []).Add(candidate);
+                    }
+                    else
+                    {
+                        taken = candidate;
+                    }
+                }
+            }
+        }
+
+        Interlocked.Increment(ref taken is null ? ref _misses : ref _hits);
+        if (dropped is not null)
+        {
+            _ = Task.Run(() => DisposeAllAsync(dropped));
+        }
+
+        _wake.Release();
+        return taken;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        await _refiller;
+        List<BubblewrapSandbox> all;
+        lock (_lock)
+        {
+            all = _ready.Values.SelectMany(q => q).ToList();
+            _ready.Clear();
+        }
+
+        await DisposeAllAsync(all);
+        _stopping.Dispose();
+        _wake.Dispose();
+    }
+
+    private async Task RefillAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await _wake.WaitAsync(cancellationToken);
+                while (NextShapeToStock() is { } shape)
+                {
+                    BubblewrapSandbox sandbox;
+                    try
+                    {
+                        sandbox = await _launch(shape, cancellationToken);
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException)
+                    {
+                        SandboxLog.PrestartFailed(_logger, exception);
+                        await Task.Delay(s_failureBackoff, cancellationToken);
+                        break;
+                    }
+
+                    var keep = false;
+                    lock (_lock)
+                    {
+                        if (_recent.Contains(shape) && !cancellationToken.IsCancellationRequested)
+                        {
+                            if (!_ready.TryGetValue(shape, out var queue))
+                            {
+                                _ready[shape] = queue = new Queue<BubblewrapSandbox>();
+                            }
+
+                            queue.Enqueue(sandbox);
+                            keep = true;
+                        }
+                    }
+
+                    if (!keep)
+                    {
+                        await sandbox.DisposeAsync();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
+    }
+
+    /// <summary>The most recent shape short of its stock, if any.</summary>
+    private PrestartedShape? NextShapeToStock()
+    {
+        lock (_lock)
+        {
+            foreach (var shape in _recent)
+            {
+                if (!_ready.TryGetValue(shape, out var queue) || queue.Count < _perShape)
+                {
+                    return shape;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private static async Task DisposeAllAsync(IEnumerable<BubblewrapSandbox> sandboxes) =>
+        await Task.WhenAll(sandboxes.Select(s => s.DisposeAsync().AsTask()));
+}
