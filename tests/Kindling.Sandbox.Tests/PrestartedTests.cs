@@ -109,6 +109,18 @@ public sealed class PrestartedTests(SandboxFixture fixture) : IAsyncLifetime
         Assert.Equal("ok\n", (await RunAsync(spec)).Output);
     }
 
+    [Theory]
+    [InlineData("OPTIND")]
+    [InlineData("NOT-A-SHELL-NAME")]
+    [InlineData("1ST")]
+    public void Of_VariableTheShellWouldNotExportAsGiven_NotServed(string name)
+    {
+        var spec = fixture.Shell("true");
+
+        Assert.NotNull(PrestartedShape.Of(spec));
+        Assert.Null(PrestartedShape.Of(spec with { Environment = new Dictionary<string, string>(spec.Environment) { [name] = "1" } }));
+    }
+
     private SandboxSpec Spec(string task, string script) => fixture.Shell(script) with { TaskDirectory = task };
 
     private async Task<bool> WaitForStockAsync(SandboxSpec spec) =>

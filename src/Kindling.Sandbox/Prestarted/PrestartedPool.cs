@@ -14,6 +14,12 @@ internal sealed class PrestartedPool : IAsyncDisposable
 {
     private static readonly TimeSpan s_failureBackoff = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long after the last take a refill waits: the specialized sandbox's runtime is starting then, and a
+    /// launch beside it on a small machine would slow that cold start down by as much as it saves.
+    /// </summary>
+    private static readonly TimeSpan s_quietPeriod = TimeSpan.FromMilliseconds(50);
+
     private readonly int _perShape;
     private readonly int _maxShapes;
     private readonly Func<PrestartedShape, CancellationToken, Task<BubblewrapSandbox>> _launch;
@@ -28,6 +34,7 @@ internal sealed class PrestartedPool : IAsyncDisposable
     private readonly Task _refiller;
     private long _hits;
     private long _misses;
+    private long _lastTake;
 
     public PrestartedPool(
         int perShape, int maxShapes, Func<PrestartedShape, CancellationToken, Task<BubblewrapSandbox>> launch, ILogger logger)
@@ -99,6 +106,7 @@ internal sealed class PrestartedPool : IAsyncDisposable
         }
 
         Interlocked.Increment(ref taken is null ? ref _misses : ref _hits);
+        Volatile.Write(ref _lastTake, Environment.TickCount64);
         if (dropped is not null)
         {
             _ = Task.Run(() => DisposeAllAsync(dropped));
@@ -138,6 +146,13 @@ internal sealed class PrestartedPool : IAsyncDisposable
                 await _wake.WaitAsync(cancellationToken);
                 while (NextShapeToStock() is { } shape)
                 {
+                    var quiet = Volatile.Read(ref _lastTake) + (long)s_quietPeriod.TotalMilliseconds - Environment.TickCount64;
+                    if (quiet > 0)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(quiet), cancellationToken);
+                        continue;
+                    }
+
                     BubblewrapSandbox sandbox;
                     try
                     {

@@ -15,7 +15,7 @@ internal sealed record PrestartedShape(string? RuntimeDirectory, string ExtraRea
     /// <summary>The shape that serves <paramref name="spec"/>, or null if no pre-started sandbox can.</summary>
     public static PrestartedShape? Of(SandboxSpec spec) =>
         spec.AllowNetwork || spec.WorkingDirectory != "/var/task" || spec.RuntimeApiPort != 9001 || spec.MemoryLimitBytes < WaitingMemoryBytes
-            || spec.Command[0].Contains('=', StringComparison.Ordinal)
+            || !spec.Environment.Keys.All(IsExportable)
             ? null
             : new PrestartedShape(spec.RuntimeDirectory, string.Join('\0', spec.ExtraReadOnlyPaths), spec.TmpSizeBytes, spec.PidsLimit);
 
@@ -36,21 +36,23 @@ internal sealed record PrestartedShape(string? RuntimeDirectory, string ExtraRea
 
     /// <summary>
     /// What the waiting shell reads at specialization: into the code, then exec of the spec's command with exactly the
-    /// spec's variables (and <c>PWD</c>, as bubblewrap adds it) through <c>env -i</c>, stdin back on /dev/null. Every
-    /// word is single-quoted, so no value is ever interpreted by the shell.
+    /// spec's variables (and <c>PWD</c>, as bubblewrap adds it), stdin back on /dev/null. The shell started with an
+    /// empty environment (bubblewrap's <c>PWD</c> aside, which <c>cd</c> sets again); what it exports is what the
+    /// command gets, once <c>cd</c>'s <c>OLDPWD</c> is gone. Every word is single-quoted, so no value is ever
+    /// interpreted by the shell.
     /// </summary>
     public static byte[] StartScript(SandboxSpec spec)
     {
-        var script = new StringBuilder("cd /var/task || exit 126\nexec /usr/bin/env -i");
+        var script = new StringBuilder("cd /var/task || exit 126\nunset OLDPWD\n");
         foreach (var (name, value) in spec.Environment)
         {
             if (name != "PWD")
             {
-                script.Append(' ').Append(Quote(name + "=" + value));
+                script.Append("export ").Append(Quote(name + "=" + value)).Append('\n');
             }
         }
 
-        script.Append(' ').Append(Quote("PWD=/var/task"));
+        script.Append("exec");
         foreach (var argument in spec.Command)
         {
             script.Append(' ').Append(Quote(argument));
@@ -59,6 +61,11 @@ internal sealed record PrestartedShape(string? RuntimeDirectory, string ExtraRea
         script.Append(" </dev/null\n");
         return Encoding.UTF8.GetBytes(script.ToString());
     }
+
+    /// <summary>A name the waiting shell exports as given (a shell name; not OPTIND, whose value it parses).</summary>
+    private static bool IsExportable(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name != "OPTIND"
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static string Quote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
