@@ -168,7 +168,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         var slot = MountSlot.Create(_slotScope!, id);
         try
         {
-            return await LaunchCoreAsync(shape.ToWaitingSpec(id, slot, _waitingShell), slot, cancellationToken);
+            return await LaunchCoreAsync(shape.ToWaitingSpec(id, slot, _waitingShell), (shape, slot), cancellationToken);
         }
         catch
         {
@@ -178,11 +178,12 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     }
 
     /// <param name="spec">A validated spec.</param>
-    /// <param name="slot">For a pre-started sandbox, its mount slot (owned by the sandbox once launched).</param>
+    /// <param name="prestarted">For a pre-started sandbox, its shape and mount slot (owned by the sandbox once launched).</param>
     /// <param name="cancellationToken">Abandons the launch.</param>
-    private async Task<BubblewrapSandbox> LaunchCoreAsync(SandboxSpec spec, MountSlot? slot, CancellationToken cancellationToken)
+    private async Task<BubblewrapSandbox> LaunchCoreAsync(
+        SandboxSpec spec, (PrestartedShape Shape, MountSlot Slot)? prestarted, CancellationToken cancellationToken)
     {
-        var launch = new Launch(spec) { Waits = slot is not null };
+        var launch = new Launch(spec) { Waits = prestarted is not null };
         try
         {
             await StartAsync(launch, cancellationToken);
@@ -190,9 +191,9 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
                 spec.Id, launch.BubblewrapPid, launch.ChildPid, launch.Listener!, launch.Output!, launch.Status!,
                 launch.Cgroup!, launch.Volume!, _logger, s => _live.TryRemove(s, out _),
                 spec.AllowNetwork ? null : CreateClientAsync);
-            if (slot is not null)
+            if (prestarted is { } waiting)
             {
-                sandbox.SetPrestarted(slot, launch.StartWrite);
+                sandbox.SetPrestarted(waiting.Shape, waiting.Slot, launch.StartWrite);
                 launch.StartWrite = -1;
             }
 
@@ -333,6 +334,11 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         var limits = new CgroupLimits(
             spec.MemoryLimitBytes + _volumes.MemoryLimitSurcharge(spec.TmpSizeBytes), spec.InitialCpuCount ?? spec.CpuCount, spec.PidsLimit);
         launch.Cgroup = _cgroups.Create(spec.Id, limits);
+        if (launch.Waits)
+        {
+            launch.Cgroup.SetBackground(true);
+        }
+
         launch.Timeline.Mark("cgroups");
         cancellationToken.ThrowIfCancellationRequested();
 

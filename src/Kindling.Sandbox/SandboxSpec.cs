@@ -66,6 +66,24 @@ public sealed record SandboxSpec
     /// <summary>The command's working directory inside the sandbox.</summary>
     public string WorkingDirectory { get; init; } = "/var/task";
 
+    /// <summary>
+    /// A process that can do the command's work once told the variables, started ahead of need by a launcher that
+    /// keeps pre-started sandboxes (e.g. an interpreter with the runtime client's modules loaded); null: the
+    /// command itself is started. See <see cref="SandboxPrestart"/>.
+    /// </summary>
+    public SandboxPrestart? Prestart { get; init; }
+
     /// <summary>Port of <see cref="ISandbox.RuntimeApiListener"/> on 127.0.0.1 inside the sandbox.</summary>
     public int RuntimeApiPort { get; init; } = 9001;
 }
+
+/// <summary>
+/// How a pre-started sandbox can run a spec's command without starting it: <see cref="Command"/> runs with
+/// <see cref="Environment"/> (variables that may matter at its start: they must equal the spec's) and /var/task
+/// not yet bound, then reads from its stdin, to end of file, the spec's variables — their count, then each
+/// <c>NAME=VALUE</c>, every field followed by a NUL — replaces its environment with them, changes to /var/task and
+/// does what the spec's command would have done, in the same process.
+/// </summary>
+/// <param name="Command">The waiting process's command, as seen inside the sandbox.</param>
+/// <param name="Environment">Its environment at start.</param>
+public sealed record SandboxPrestart(IReadOnlyList<string> Command, IReadOnlyDictionary<string, string> Environment);

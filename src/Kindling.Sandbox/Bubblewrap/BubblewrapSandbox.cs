@@ -28,6 +28,7 @@ internal sealed class BubblewrapSandbox : ISandbox
     private readonly Lock _reapLock = new();
     private bool _reaped;
     private MountSlot? _slot;
+    private PrestartedShape? _shape;
     private int _startWrite = -1;
     private long _finalMaxMemory;
     private int _disposed;
@@ -103,8 +104,9 @@ internal sealed class BubblewrapSandbox : ISandbox
     /// Makes this a pre-started sandbox: its shell waits on the pipe written through <paramref name="startWrite"/>
     /// (owned from now on), its /var/task and /opt are <paramref name="slot"/>'s mount points.
     /// </summary>
-    internal void SetPrestarted(MountSlot slot, int startWrite)
+    internal void SetPrestarted(PrestartedShape shape, MountSlot slot, int startWrite)
     {
+        _shape = shape;
         _slot = slot;
         _startWrite = startWrite;
     }
@@ -126,7 +128,8 @@ internal sealed class BubblewrapSandbox : ISandbox
         _slot.Attach(spec.TaskDirectory, spec.OptDirectory);
         Cgroup.RaiseMemoryLimit(memoryLimitBytes);
         Cgroup.SetCpuLimit(spec.InitialCpuCount ?? spec.CpuCount);
-        Descriptors.WriteAll(_startWrite, PrestartedShape.StartScript(spec));
+        Cgroup.SetBackground(false);
+        Descriptors.WriteAll(_startWrite, _shape!.StartInput(spec));
         Libc.CloseQuietly(ref _startWrite);
     }
 

@@ -49,6 +49,9 @@ internal sealed class CgroupV1Group : ICgroup
         CgroupFiles.Write(CpuDirectory, "cpu.cfs_quota_us", new CgroupLimits(0, cpuCount, 0).CpuQuotaMicroseconds);
 
     /// <inheritdoc />
+    public void SetBackground(bool background) => CgroupFiles.Write(CpuDirectory, "cpu.shares", background ? 2 : 1024);
+
+    /// <inheritdoc />
     public void RaiseMemoryLimit(long bytes)
     {
         // memsw may not be below the memory limit: raised first.

@@ -51,6 +51,9 @@ internal sealed class CgroupV2Group : ICgroup
             $"{new CgroupLimits(0, cpuCount, 0).CpuQuotaMicroseconds} {CgroupLimits.CpuPeriodMicroseconds}"));
 
     /// <inheritdoc />
+    public void SetBackground(bool background) => CgroupFiles.Write(Directory, "cpu.weight", background ? 1 : 100);
+
+    /// <inheritdoc />
     /// <remarks>memory.peak counts from the group's creation here (resetting it needs kernel 6.12 and is per reader).</remarks>
     public void RaiseMemoryLimit(long bytes) => CgroupFiles.Write(Directory, "memory.max", bytes);
 

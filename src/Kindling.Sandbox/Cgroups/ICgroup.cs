@@ -22,6 +22,12 @@ internal interface ICgroup
     void SetCpuLimit(double cpuCount);
 
     /// <summary>
+    /// Sets the group's CPU weight against its siblings and the worker: the least there is for a sandbox waiting in
+    /// the background (it runs only on CPU nobody else wants), the default otherwise.
+    /// </summary>
+    void SetBackground(bool background);
+
+    /// <summary>
     /// Raises the memory limit of a running group to <paramref name="bytes"/> (never lowers it: the kernel may refuse
     /// a limit below the current charge) and restarts the peak count where the kernel allows it.
     /// </summary>

@@ -18,7 +18,7 @@ internal sealed class PrestartedPool : IAsyncDisposable
     /// How long after the last take a refill waits: the specialized sandbox's runtime is starting then, and a
     /// launch beside it on a small machine would slow that cold start down by as much as it saves.
     /// </summary>
-    private static readonly TimeSpan s_quietPeriod = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_quietPeriod = TimeSpan.FromMilliseconds(20);
 
     private readonly int _perShape;
     private readonly int _maxShapes;

@@ -81,6 +81,17 @@ internal sealed class EnvironmentFactory : IEnvironmentFactory
             TmpSizeBytes = function.EphemeralStorageMb * 1024L * 1024L,
         };
 
+        if (launch is { PrestartCommand: { } prestartCommand, Prestart: { } prestart } && ReferenceEquals(spec.Command, command))
+        {
+            // Started ahead with the variables that matter at a start, as this function has them.
+            spec = spec with
+            {
+                Prestart = new SandboxPrestart(
+                    prestartCommand,
+                    spec.Environment.Where(v => prestart.IsStartupVariable(v.Key)).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal)),
+            };
+        }
+
         var log = _logs.Open(function.FunctionName, streamName);
         var environment = new ExecutionEnvironment(id, function, spec, log, _options, _launcher, _transport, _time, _logger);
         timeline.Mark("spec");

@@ -10,6 +10,12 @@ namespace Kindling.Worker.Runtimes;
 /// </summary>
 internal sealed record RuntimeLaunch(IReadOnlyList<string> Command, IReadOnlyDictionary<string, string> Environment)
 {
+    /// <summary>The pre-started process's command, placeholders filled in, if the runtime has one.</summary>
+    public IReadOnlyList<string>? PrestartCommand { get; init; }
+
+    /// <summary>The runtime's pre-start (its startup variables), if any.</summary>
+    public RuntimePrestart? Prestart { get; init; }
+
     public static RuntimeLaunch Create(ManagedRuntime runtime, int memoryMb)
     {
         var bytes = memoryMb * 1024L * 1024L;
@@ -40,6 +46,10 @@ internal sealed record RuntimeLaunch(IReadOnlyList<string> Command, IReadOnlyDic
 
         return new RuntimeLaunch(
             [.. runtime.Manifest.Command.Select(Fill)],
-            runtime.Manifest.Environment.ToDictionary(v => v.Key, v => Fill(v.Value), StringComparer.Ordinal));
+            runtime.Manifest.Environment.ToDictionary(v => v.Key, v => Fill(v.Value), StringComparer.Ordinal))
+        {
+            PrestartCommand = runtime.Manifest.Prestart is { } prestart ? [.. prestart.Command.Select(Fill)] : null,
+            Prestart = runtime.Manifest.Prestart,
+        };
     }
 }

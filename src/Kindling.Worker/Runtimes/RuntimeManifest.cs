@@ -18,6 +18,12 @@ public sealed record RuntimeManifest
     /// <summary>Variables added to the environment's (lambda-api.md §5); the function's own variables still win.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// How the runtime can be pre-started (Kindling's pre-started sandboxes), if it can: a command that loads what
+    /// it can before the function is known and then reads its variables from stdin (<c>SandboxPrestart</c>).
+    /// </summary>
+    public RuntimePrestart? Prestart { get; init; }
+
     /// <summary>Reads and checks a manifest; throws <see cref="InvalidDataException"/> naming the problem.</summary>
     public static RuntimeManifest Read(string path)
     {
@@ -55,11 +61,49 @@ public sealed record RuntimeManifest
                 }
             }
 
-            return new RuntimeManifest { Command = arguments, Environment = environment };
+            RuntimePrestart? prestart = null;
+            if (root.TryGetProperty("prestart", out var prestartElement))
+            {
+                prestart = new RuntimePrestart(
+                    ReadStrings(path, prestartElement, "command"), ReadStrings(path, prestartElement, "startupVariables"));
+                if (prestart.Command.Count == 0)
+                {
+                    throw new InvalidDataException($"{path}: \"prestart.command\" must be a non-empty array of strings.");
+                }
+            }
+
+            return new RuntimeManifest { Command = arguments, Environment = environment, Prestart = prestart };
         }
         catch (JsonException exception)
         {
             throw new InvalidDataException($"{path}: {exception.Message}", exception);
         }
     }
+
+    private static List<string> ReadStrings(string path, JsonElement parent, string name)
+    {
+        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidDataException($"{path}: \"prestart.{name}\" must be an array of strings.");
+        }
+
+        return array.EnumerateArray()
+            .Select(item => item.ValueKind == JsonValueKind.String
+                ? item.GetString()!
+                : throw new InvalidDataException($"{path}: \"prestart.{name}\" must hold strings only."))
+            .ToList();
+    }
+}
+
+/// <summary>
+/// A runtime's pre-start: the waiting process's command (with <see cref="RuntimeLaunch"/>'s placeholders) and the
+/// variables that matter when it starts — names, or prefixes ending in <c>*</c>. A function whose environment
+/// sets them differently gets a waiting process started with its values.
+/// </summary>
+public sealed record RuntimePrestart(IReadOnlyList<string> Command, IReadOnlyList<string> StartupVariables)
+{
+    /// <summary>Whether <paramref name="name"/> is one of <see cref="StartupVariables"/>.</summary>
+    public bool IsStartupVariable(string name) => StartupVariables.Any(pattern => pattern.EndsWith('*')
+        ? name.StartsWith(pattern[..^1], StringComparison.Ordinal)
+        : name == pattern);
 }
