@@ -124,6 +124,18 @@ internal sealed class LambdaClient(string endpoint, int maxConnections = 256)
         return (status, text, log);
     }
 
+    /// <summary>An invoke without a log tail (it returns when the function has answered): status, body and request id.</summary>
+    public async Task<(HttpStatusCode Status, string Body, string RequestId)> InvokeUntailedAsync(string name, byte[] payload, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{endpoint}/2015-03-31/functions/{name}/invocations") { Content = new ByteArrayContent(payload) };
+        _signer.Sign(request, payload);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var status = response.StatusCode == HttpStatusCode.OK && response.Headers.Contains("X-Amz-Function-Error") ? HttpStatusCode.InternalServerError : response.StatusCode;
+        var requestId = response.Headers.TryGetValues("x-amzn-RequestId", out var values) ? values.First() : "";
+        return (status, text, requestId);
+    }
+
     /// <summary>
     /// An invoke for load generation: the request is signed once and its signature reused (renewed every four
     /// minutes, well inside the fifteen SigV4 allows), as a load generator replaying one signed request would, so

@@ -112,6 +112,32 @@ internal sealed class BubblewrapSandbox : ISandbox
     }
 
     /// <summary>
+    /// Whether a pre-started sandbox's waiting process is blocked reading its stdin: it has loaded what it loads
+    /// ahead and waits for its function (a process of the sandbox other than its init whose system call in progress
+    /// is read(0, …), as /proc/&lt;pid&gt;/syscall shows).
+    /// </summary>
+    internal bool IsWaiting()
+    {
+        try
+        {
+            foreach (var pid in Cgroup.ReadProcesses())
+            {
+                if (pid != Pid && File.ReadAllText("/proc/" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/syscall")
+                    .StartsWith("0 0x0 ", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Exited meanwhile.
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Gives a pre-started sandbox its function: binds the code and layers, sets the memory limit and the CPU share,
     /// and starts the command with its variables. Once only.
     /// </summary>

@@ -14,6 +14,9 @@ internal sealed class PrestartedPool : IAsyncDisposable
 {
     private static readonly TimeSpan s_failureBackoff = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a waiting process may take to load what it loads ahead before the sandbox is given up.</summary>
+    private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// How long after the last take a refill waits: the specialized sandbox's runtime is starting then, and a
     /// launch beside it on a small machine would slow that cold start down by as much as it saves.
@@ -165,6 +168,16 @@ internal sealed class PrestartedPool : IAsyncDisposable
                         break;
                     }
 
+                    // Stocked once its waiting process waits: a sandbox taken while its runtime still loads would make
+                    // that cold start wait for the rest, at the waiting sandbox's low CPU weight.
+                    if (!await WaitUntilWaitingAsync(sandbox, cancellationToken))
+                    {
+                        SandboxLog.PrestartFailed(_logger, new TimeoutException($"Pre-started sandbox {sandbox.Id} did not wait for its function within {s_readyTimeout}."));
+                        await sandbox.DisposeAsync();
+                        await Task.Delay(s_failureBackoff, cancellationToken);
+                        break;
+                    }
+
                     var keep = false;
                     lock (_lock)
                     {
@@ -191,6 +204,22 @@ internal sealed class PrestartedPool : IAsyncDisposable
         {
             // Disposed.
         }
+    }
+
+    private static async Task<bool> WaitUntilWaitingAsync(BubblewrapSandbox sandbox, CancellationToken cancellationToken)
+    {
+        var deadline = Environment.TickCount64 + (long)s_readyTimeout.TotalMilliseconds;
+        while (!sandbox.IsWaiting())
+        {
+            if (sandbox.Exited.IsCompleted || Environment.TickCount64 > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(2, cancellationToken);
+        }
+
+        return true;
     }
 
     /// <summary>The most recent shape short of its stock, if any.</summary>
