@@ -11,12 +11,13 @@ namespace Kindling.Bench;
 internal sealed class ColdStartScenario(SuiteContext suite)
 {
     private const int Memory = 1024;
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
 
     public async Task<Section> RunAsync(CancellationToken cancellationToken)
     {
         var results = new List<BenchResult>();
         var colds = suite.Quick ? 3 : 50;
-        suite.Configuration["coldstart"] = new { Memory, ColdStartsPerRuntime = colds, Forced = "UpdateFunctionConfiguration before each invoke" };
+        suite.Configuration["coldstart"] = new { Memory, ColdStartsPerRuntime = colds, Forced = "UpdateFunctionConfiguration before each invoke", SettleMilliseconds = Settle.TotalMilliseconds };
         await using var server = await suite.StartServerAsync(cancellationToken);
         var client = new LambdaClient(server.Endpoint);
         var payload = "{\"hello\":\"world\"}"u8.ToArray();
@@ -32,6 +33,9 @@ internal sealed class ColdStartScenario(SuiteContext suite)
             for (var i = 0; i < colds; i++)
             {
                 await client.TouchConfigurationAsync(function, i, cancellationToken);
+                // Each cold start on a settled machine: the retired environment torn down, the pre-started stock
+                // refilled (back to back, one shape's cold starts outrun its refill; see docs/performance-cold-start.md).
+                await Task.Delay(Settle, cancellationToken);
                 var started = Stopwatch.GetTimestamp();
                 var (status, body, requestId) = await client.InvokeUntailedAsync(function, payload, cancellationToken);
                 var elapsed = Stopwatch.GetElapsedTime(started);
@@ -57,7 +61,7 @@ internal sealed class ColdStartScenario(SuiteContext suite)
             suite.Charts.ColdLatency.Add((package.Label, latency.SamplesMilliseconds()));
         }
 
-        return new Section("Cold start per runtime", ($"{colds} cold starts per runtime at {Memory} MB, one at a time, each after UpdateFunctionConfiguration; "
+        return new Section("Cold start per runtime", ($"{colds} cold starts per runtime at {Memory} MB, one at a time, each {Settle.TotalMilliseconds} ms after UpdateFunctionConfiguration; "
             + "the client's time is to the first response (an invoke without a log tail, which returns when the function has answered; one with a tail also waits for the invocation's end), "
             + "Init Duration and Duration come from the REPORT line in the function's log. Budgets (issue 7): provided NativeAOT ≤ 10 ms, "
             + "Python ≤ 25 ms, Node ≤ 40 ms, .NET ≤ 60 ms. AWS Lambda's published Init Durations (hello world, maxday/lambda-perf 2026-08): .NET 10 AOT 72 ms, "
