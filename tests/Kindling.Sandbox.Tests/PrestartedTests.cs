@@ -109,6 +109,38 @@ public sealed class PrestartedTests(SandboxFixture fixture) : IAsyncLifetime
         Assert.Equal("ok\n", (await RunAsync(spec)).Output);
     }
 
+    [Fact]
+    public async Task Constructor_DeadWorkersSlots_UnmountedAndRemovedWithoutTouchingTheCode()
+    {
+        var state = Path.Combine(_root, "state-crashed");
+        var deadScope = Path.Combine(state, "slots", DeadPid().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(deadScope);
+        var code = Code("survivor");
+        var slot = MountSlot.Create(deadScope, "kp-left");
+        slot.Attach(code, code);
+        Assert.True(File.Exists(Path.Combine(slot.TaskDirectory, "hello.txt")));
+
+        await using (new BubblewrapLauncher(fixture.Options with { StateDirectory = state, PrestartedPerShape = 1 }))
+        {
+            Assert.False(Directory.Exists(deadScope));
+        }
+
+        Assert.DoesNotContain(deadScope, File.ReadAllText("/proc/self/mountinfo"), StringComparison.Ordinal);
+        Assert.Equal("hello survivor\n", File.ReadAllText(Path.Combine(code, "hello.txt")));
+    }
+
+    /// <summary>A pid no process has now.</summary>
+    private static int DeadPid()
+    {
+        var pid = 4_000_000;
+        while (Directory.Exists("/proc/" + pid))
+        {
+            pid++;
+        }
+
+        return pid;
+    }
+
     [Theory]
     [InlineData("OPTIND")]
     [InlineData("NOT-A-SHELL-NAME")]

@@ -153,6 +153,9 @@ public sealed class RuntimeRegistryTests : IDisposable
     [InlineData("""{"command":["a", 1]}""")]
     [InlineData("""{"command":["a"],"environment":{"X":1}}""")]
     [InlineData("""not json""")]
+    [InlineData("""{"command":["a"],"prestart":{"command":[]}}""")]
+    [InlineData("""{"command":["a"],"prestart":{"command":["a"]}}""")]
+    [InlineData("""{"command":["a"],"prestart":{"command":["a"],"startupVariables":[1]}}""")]
     public void ManifestRead_Malformed_InvalidData(string text)
     {
         var path = Path.Combine(_root, "runtime.json");
@@ -184,6 +187,29 @@ public sealed class RuntimeRegistryTests : IDisposable
         Assert.Equal("0x20000000", launch.Environment["LIMIT"]);
         Assert.Equal("/usr/bin", launch.Environment["DIR"]);
         Assert.Equal("512", launch.Environment["MB"]);
+    }
+
+    [Fact]
+    public void ManifestRead_Prestart_CommandFilledAndStartupVariablesMatched()
+    {
+        var path = Path.Combine(_root, "runtime.json");
+        File.WriteAllText(path, """
+            {"command":["{interpreter}","/var/runtime/index.js"],
+             "prestart":{"command":["{interpreter}","--max-old-space-size={heapMb}","/var/runtime/prestart.js"],"startupVariables":["NODE_*","LANG"]}}
+            """);
+        var manifest = RuntimeManifest.Read(path);
+        var runtime = new ManagedRuntime
+        {
+            Identifier = "nodejs20.x", Family = "nodejs", Interpreter = "/usr/bin/node", Version = "20.1.0", RuntimeDirectory = "/r", Manifest = manifest,
+        };
+
+        var launch = RuntimeLaunch.Create(runtime, 512);
+
+        Assert.Equal(["/usr/bin/node", "--max-old-space-size=460", "/var/runtime/prestart.js"], launch.PrestartCommand);
+        Assert.True(manifest.Prestart!.IsStartupVariable("NODE_OPTIONS"));
+        Assert.True(manifest.Prestart.IsStartupVariable("LANG"));
+        Assert.False(manifest.Prestart.IsStartupVariable("LANGUAGE"));
+        Assert.False(manifest.Prestart.IsStartupVariable("MY_NODE_X"));
     }
 
     [Theory]
