@@ -108,13 +108,22 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         if (options.PrestartedPerShape > 0)
         {
             var slots = Path.Combine(options.StateDirectory, "slots");
-            UnixModes.CreateDirectory(slots, UnixModes.WorldSearchable);
-            RemoveStaleSlots(slots);
-            _slotScope = Path.Combine(slots, WorkerScope.Current);
-            MountSlot.RemoveScope(_slotScope);
-            UnixModes.CreateDirectory(_slotScope, UnixModes.WorldSearchable);
-            Mounts.MakePrivateMountPoint(_slotScope);
-            _prestarted = new PrestartedPool(options.PrestartedPerShape, options.PrestartedShapes, LaunchWaitingAsync, _logger);
+            var scope = Path.Combine(slots, WorkerScope.Current);
+            try
+            {
+                UnixModes.CreateDirectory(slots, UnixModes.WorldSearchable);
+                RemoveStaleSlots(slots);
+                MountSlot.RemoveScope(scope);
+                UnixModes.CreateDirectory(scope, UnixModes.WorldSearchable);
+                Mounts.MakePrivateMountPoint(scope);
+                _slotScope = scope;
+                _prestarted = new PrestartedPool(options.PrestartedPerShape, options.PrestartedShapes, LaunchWaitingAsync, _logger);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Every sandbox is then launched at its cold start, as with none configured.
+                SandboxLog.PrestartUnavailable(_logger, exception);
+            }
         }
 
         SandboxLog.LauncherReady(_logger, cgroups.Version, options.TmpStorage, hostUid.ToString(CultureInfo.InvariantCulture));

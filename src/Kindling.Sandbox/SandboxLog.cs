@@ -40,4 +40,7 @@ internal static partial class SandboxLog
 
     [LoggerMessage(3011, LogLevel.Warning, "Could not pre-start a sandbox; retrying later.")]
     public static partial void PrestartFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3012, LogLevel.Warning, "Pre-started sandboxes are unavailable on this host (mount points for their code could not be made); every sandbox starts at its cold start.")]
+    public static partial void PrestartUnavailable(ILogger logger, Exception exception);
 }

@@ -15,24 +15,33 @@ public sealed class PrestartedTests(SandboxFixture fixture) : IAsyncLifetime
         "pwd; cat hello.txt; env -0 | sort -z | tr '\\0' '\\n'; ls /proc/self/fd | sort -n | tr '\\n' ' '; echo;"
         + " ls -A /opt | tr '\\n' ' '; echo; touch /var/task/new 2>&1 | sed 's/.*: //'";
 
-    private BubblewrapLauncher _launcher = null!;
+    private BubblewrapLauncher? _created;
     private string _root = null!;
+
+    /// <summary>
+    /// This test's launcher (one pre-started sandbox per shape), made on first use: a launcher disposed while it still
+    /// builds its first /tmp template would leave it behind.
+    /// </summary>
+    private BubblewrapLauncher Launcher => _created ??= new BubblewrapLauncher(fixture.Options with
+    {
+        StateDirectory = Path.Combine(_root, "state"),
+        PrestartedPerShape = 1,
+    });
 
     public Task InitializeAsync()
     {
         _root = Path.Combine(fixture.Root, "prestarted-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_root);
-        _launcher = new BubblewrapLauncher(fixture.Options with
-        {
-            StateDirectory = Path.Combine(_root, "state"),
-            PrestartedPerShape = 1,
-        });
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
-        await _launcher.DisposeAsync();
+        if (_created is not null)
+        {
+            await _created.DisposeAsync();
+        }
+
         Assert.DoesNotContain(Path.Combine(_root, "state", "slots"), File.ReadAllText("/proc/self/mountinfo"), StringComparison.Ordinal);
         Directory.Delete(_root, recursive: true);
     }
@@ -45,7 +54,7 @@ public sealed class PrestartedTests(SandboxFixture fixture) : IAsyncLifetime
         var env = new Dictionary<string, string>(Spec(Code("two"), "").Environment) { ["TRICKY"] = "it's \"quoted\" $HOME `x`\nline two\\" };
         var second = await RunAsync(Spec(Code("two"), Probe) with { Environment = env, MemoryLimitBytes = 192L * 1024 * 1024 });
 
-        Assert.Equal(1, _launcher.Prestarted!.Hits);
+        Assert.Equal(1, Launcher.Prestarted!.Hits);
         Assert.StartsWith("kp-", second.Sandbox.Id, StringComparison.Ordinal);
         Assert.StartsWith("t", first.Sandbox.Id, StringComparison.Ordinal);
         // The same view as a sandbox launched for the spec.
@@ -68,7 +77,7 @@ public sealed class PrestartedTests(SandboxFixture fixture) : IAsyncLifetime
 
         var run = await RunAsync(spec);
 
-        Assert.Equal(1, _launcher.Prestarted!.Hits);
+        Assert.Equal(1, Launcher.Prestarted!.Hits);
         Assert.Equal("layer.txt\nhello layer\n", run.Output);
     }
 
@@ -120,7 +129,7 @@ public sealed class PrestartedTests(SandboxFixture fixture) : IAsyncLifetime
         slot.Attach(code, code);
         Assert.True(File.Exists(Path.Combine(slot.TaskDirectory, "hello.txt")));
 
-        await using (new BubblewrapLauncher(fixture.Options with { StateDirectory = state, PrestartedPerShape = 1 }))
+        await using (new BubblewrapLauncher(fixture.Options with { StateDirectory = state, PrestartedPerShape = 1, TmpVolumePoolSize = 0 }))
         {
             Assert.False(Directory.Exists(deadScope));
         }
@@ -156,7 +165,7 @@ public sealed class PrestartedTests(SandboxFixture fixture) : IAsyncLifetime
     private SandboxSpec Spec(string task, string script) => fixture.Shell(script) with { TaskDirectory = task };
 
     private async Task<bool> WaitForStockAsync(SandboxSpec spec) =>
-        await SandboxAssert.EventuallyAsync(() => _launcher.Prestarted!.ReadyCount(PrestartedShape.Of(spec)!) > 0);
+        await SandboxAssert.EventuallyAsync(() => Launcher.Prestarted!.ReadyCount(PrestartedShape.Of(spec)!) > 0);
 
     /// <summary>A world-readable directory with one file saying hello.</summary>
     private string Code(string name, string file = "hello.txt")
@@ -171,7 +180,7 @@ public sealed class PrestartedTests(SandboxFixture fixture) : IAsyncLifetime
     private async Task<Run> RunAsync(SandboxSpec spec)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var sandbox = (BubblewrapSandbox)await _launcher.LaunchAsync(spec, timeout.Token);
+        var sandbox = (BubblewrapSandbox)await Launcher.LaunchAsync(spec, timeout.Token);
         await using (sandbox)
         {
             var limitFile = sandbox.Cgroup.Directories
