@@ -23,6 +23,12 @@ internal sealed class PrestartedPool : IAsyncDisposable
     /// </summary>
     private static readonly TimeSpan s_quietPeriod = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// How long after the last launch that found no stock a refill waits: a burst of cold starts (each a miss once
+    /// the stock is gone) has the machine's every CPU busy with launches, and a refill then only slows them down.
+    /// </summary>
+    private static readonly TimeSpan s_burstPeriod = TimeSpan.FromMilliseconds(500);
+
     private readonly int _perShape;
     private readonly int _maxShapes;
     private readonly Func<PrestartedShape, CancellationToken, Task<BubblewrapSandbox>> _launch;
@@ -38,6 +44,7 @@ internal sealed class PrestartedPool : IAsyncDisposable
     private long _hits;
     private long _misses;
     private long _lastTake;
+    private long _lastMiss;
 
     public PrestartedPool(
         int perShape, int maxShapes, Func<PrestartedShape, CancellationToken, Task<BubblewrapSandbox>> launch, ILogger logger)
@@ -110,6 +117,10 @@ internal sealed class PrestartedPool : IAsyncDisposable
 
         Interlocked.Increment(ref taken is null ? ref _misses : ref _hits);
         Volatile.Write(ref _lastTake, Environment.TickCount64);
+        if (taken is null)
+        {
+            Volatile.Write(ref _lastMiss, Environment.TickCount64);
+        }
         if (dropped is not null)
         {
             _ = Task.Run(() => DisposeAllAsync(dropped));
@@ -149,7 +160,10 @@ internal sealed class PrestartedPool : IAsyncDisposable
                 await _wake.WaitAsync(cancellationToken);
                 while (NextShapeToStock() is { } shape)
                 {
-                    var quiet = Volatile.Read(ref _lastTake) + (long)s_quietPeriod.TotalMilliseconds - Environment.TickCount64;
+                    var now = Environment.TickCount64;
+                    var quiet = Math.Max(
+                        Volatile.Read(ref _lastTake) + (long)s_quietPeriod.TotalMilliseconds - now,
+                        Volatile.Read(ref _lastMiss) + (long)s_burstPeriod.TotalMilliseconds - now);
                     if (quiet > 0)
                     {
                         await Task.Delay(TimeSpan.FromMilliseconds(quiet), cancellationToken);
@@ -216,7 +230,7 @@ internal sealed class PrestartedPool : IAsyncDisposable
                 return false;
             }
 
-            await Task.Delay(2, cancellationToken);
+            await Task.Delay(5, cancellationToken);
         }
 
         return true;
