@@ -53,6 +53,9 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     private readonly string? _slotScope;
     private readonly string _waitingShell = File.Exists("/usr/bin/dash") ? "/usr/bin/dash" : "/usr/bin/sh";
     private volatile bool _broken;
+
+    /// <summary>Launches under way for specs (not pre-started sandboxes).</summary>
+    private int _coldLaunches;
     private int _priming;
     private int _disposed;
 
@@ -117,7 +120,8 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
                 UnixModes.CreateDirectory(scope, UnixModes.WorldSearchable);
                 Mounts.MakePrivateMountPoint(scope);
                 _slotScope = scope;
-                _prestarted = new PrestartedPool(options.PrestartedPerShape, options.PrestartedShapes, LaunchWaitingAsync, _logger);
+                _prestarted = new PrestartedPool(
+                    options.PrestartedPerShape, options.PrestartedShapes, LaunchWaitingAsync, () => Volatile.Read(ref _coldLaunches) > 0, _logger);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
@@ -167,7 +171,15 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
             }
         }
 
-        return await LaunchCoreAsync(spec, null, cancellationToken);
+        Interlocked.Increment(ref _coldLaunches);
+        try
+        {
+            return await LaunchCoreAsync(spec, null, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _coldLaunches);
+        }
     }
 
     /// <summary>Launches a pre-started sandbox of <paramref name="shape"/>: its shell waits for the start script.</summary>

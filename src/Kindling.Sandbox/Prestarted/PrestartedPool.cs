@@ -23,16 +23,11 @@ internal sealed class PrestartedPool : IAsyncDisposable
     /// </summary>
     private static readonly TimeSpan s_quietPeriod = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>
-    /// How long after the last launch that found no stock a refill waits: a burst of cold starts (each a miss once
-    /// the stock is gone) has the machine's every CPU busy with launches, and a refill then only slows them down.
-    /// </summary>
-    private static readonly TimeSpan s_burstPeriod = TimeSpan.FromMilliseconds(500);
-
     private readonly int _perShape;
     private readonly int _maxShapes;
     private readonly Func<PrestartedShape, CancellationToken, Task<BubblewrapSandbox>> _launch;
     private readonly ILogger _logger;
+    private readonly Func<bool> _busy;
     private readonly Lock _lock = new();
     private readonly Dictionary<PrestartedShape, Queue<BubblewrapSandbox>> _ready = [];
 
@@ -44,11 +39,11 @@ internal sealed class PrestartedPool : IAsyncDisposable
     private long _hits;
     private long _misses;
     private long _lastTake;
-    private long _lastMiss;
 
     public PrestartedPool(
-        int perShape, int maxShapes, Func<PrestartedShape, CancellationToken, Task<BubblewrapSandbox>> launch, ILogger logger)
+        int perShape, int maxShapes, Func<PrestartedShape, CancellationToken, Task<BubblewrapSandbox>> launch, Func<bool> busy, ILogger logger)
     {
+        _busy = busy;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perShape);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxShapes);
         _perShape = perShape;
@@ -117,10 +112,7 @@ internal sealed class PrestartedPool : IAsyncDisposable
 
         Interlocked.Increment(ref taken is null ? ref _misses : ref _hits);
         Volatile.Write(ref _lastTake, Environment.TickCount64);
-        if (taken is null)
-        {
-            Volatile.Write(ref _lastMiss, Environment.TickCount64);
-        }
+
         if (dropped is not null)
         {
             _ = Task.Run(() => DisposeAllAsync(dropped));
@@ -160,13 +152,12 @@ internal sealed class PrestartedPool : IAsyncDisposable
                 await _wake.WaitAsync(cancellationToken);
                 while (NextShapeToStock() is { } shape)
                 {
-                    var now = Environment.TickCount64;
-                    var quiet = Math.Max(
-                        Volatile.Read(ref _lastTake) + (long)s_quietPeriod.TotalMilliseconds - now,
-                        Volatile.Read(ref _lastMiss) + (long)s_burstPeriod.TotalMilliseconds - now);
-                    if (quiet > 0)
+                    var quiet = Volatile.Read(ref _lastTake) + (long)s_quietPeriod.TotalMilliseconds - Environment.TickCount64;
+                    if (quiet > 0 || _busy())
                     {
-                        await Task.Delay(TimeSpan.FromMilliseconds(quiet), cancellationToken);
+                        // Also while sandboxes are being launched for cold starts that found no stock (a burst has
+                        // every CPU busy with them, and a refill would only slow them down).
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(quiet, (long)s_quietPeriod.TotalMilliseconds)), cancellationToken);
                         continue;
                     }
 
