@@ -8,7 +8,10 @@ namespace Kindling.Sandbox;
 /// </summary>
 public interface ISandbox : IAsyncDisposable
 {
-    /// <summary>The spec's <see cref="SandboxSpec.Id"/>.</summary>
+    /// <summary>
+    /// The spec's <see cref="SandboxSpec.Id"/>, or for a pre-started sandbox the id it was started under (<c>kp-…</c>),
+    /// which names its control groups and /tmp volume.
+    /// </summary>
     string Id { get; }
 
     /// <summary>Host pid of the sandbox's pid 1 (bubblewrap's init, parent of the command).</summary>

@@ -36,35 +36,24 @@ internal static unsafe class Mounts
     /// Binds <paramref name="path"/> onto itself and makes it a mount point of its own peer group: what is mounted
     /// on it later propagates into the sandboxes that bound it (bubblewrap makes their copies slaves).
     /// </summary>
-    public static void MakeSharedMountPoint(string path)
-    {
-        if (Libc.mount(path, path, "none", Libc.MsBind, null) != 0)
-        {
-            throw Libc.LastError("bind " + path);
-        }
-
-        if (Libc.mount("none", path, "none", Libc.MsShared, null) != 0)
-        {
-            var error = Libc.LastError("make shared " + path);
-            DetachAll(path);
-            throw error;
-        }
-    }
+    public static void MakeSharedMountPoint(string path) => BindOntoItself(path, Libc.MsShared, "make shared ");
 
     /// <summary>
     /// Binds <paramref name="path"/> onto itself as a private mount: mount points made below it do not propagate to
     /// the host's other mount namespaces, whatever the host's own propagation.
     /// </summary>
-    public static void MakePrivateMountPoint(string path)
+    public static void MakePrivateMountPoint(string path) => BindOntoItself(path, Libc.MsPrivate, "make private ");
+
+    private static void BindOntoItself(string path, ulong propagation, string what)
     {
         if (Libc.mount(path, path, "none", Libc.MsBind, null) != 0)
         {
             throw Libc.LastError("bind " + path);
         }
 
-        if (Libc.mount("none", path, "none", Libc.MsPrivate, null) != 0)
+        if (Libc.mount("none", path, "none", propagation, null) != 0)
         {
-            var error = Libc.LastError("make private " + path);
+            var error = Libc.LastError(what + path);
             DetachAll(path);
             throw error;
         }
