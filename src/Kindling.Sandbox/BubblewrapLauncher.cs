@@ -155,7 +155,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
             var timeline = new StepTimeline();
             try
             {
-                ready.Specialize(spec, spec.MemoryLimitBytes + _volumes.MemoryLimitSurcharge(spec.TmpSizeBytes));
+                ready.Specialize(spec, LimitsOf(spec));
                 if (_logger.IsEnabled(LogLevel.Debug))
                 {
                     SandboxLog.Specialized(_logger, ready.Id, spec.Id, timeline.TotalMilliseconds);
@@ -238,6 +238,10 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
             throw new SandboxLaunchException($"Sandbox {spec.Id} could not be launched: {exception.Message}", exception);
         }
     }
+
+    /// <summary>A spec's control-group limits: its memory (and any /tmp surcharge), its starting CPU share, its pids.</summary>
+    private CgroupLimits LimitsOf(SandboxSpec spec) => new(
+        spec.MemoryLimitBytes + _volumes.MemoryLimitSurcharge(spec.TmpSizeBytes), spec.InitialCpuCount ?? spec.CpuCount, spec.PidsLimit);
 
     private static void RemoveStaleSlots(string slots)
     {
@@ -352,9 +356,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         var spec = launch.Spec;
         launch.Volume = await _volumes.CreateAsync(spec.Id, spec.TmpSizeBytes, cancellationToken);
         launch.Timeline.Mark("volume");
-        var limits = new CgroupLimits(
-            spec.MemoryLimitBytes + _volumes.MemoryLimitSurcharge(spec.TmpSizeBytes), spec.InitialCpuCount ?? spec.CpuCount, spec.PidsLimit);
-        launch.Cgroup = _cgroups.Create(spec.Id, limits);
+        launch.Cgroup = _cgroups.Create(spec.Id, LimitsOf(spec));
         if (launch.Waits)
         {
             launch.Cgroup.SetBackground(true);

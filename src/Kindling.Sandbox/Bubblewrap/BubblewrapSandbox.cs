@@ -142,8 +142,8 @@ internal sealed class BubblewrapSandbox : ISandbox
     /// and starts the command with its variables. Once only.
     /// </summary>
     /// <param name="spec">The spec to run, of this sandbox's shape.</param>
-    /// <param name="memoryLimitBytes">The group's memory limit (the spec's and any /tmp surcharge).</param>
-    internal void Specialize(SandboxSpec spec, long memoryLimitBytes)
+    /// <param name="limits">The spec's limits (memory with any /tmp surcharge, the starting CPU share; the pids limit is the shape's).</param>
+    internal void Specialize(SandboxSpec spec, CgroupLimits limits)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (_slot is null || _startWrite < 0)
@@ -152,8 +152,8 @@ internal sealed class BubblewrapSandbox : ISandbox
         }
 
         _slot.Attach(spec.TaskDirectory, spec.OptDirectory);
-        Cgroup.RaiseMemoryLimit(memoryLimitBytes);
-        Cgroup.SetCpuLimit(spec.InitialCpuCount ?? spec.CpuCount);
+        Cgroup.RaiseMemoryLimit(limits.MemoryBytes);
+        Cgroup.SetCpuLimit(limits.CpuCount);
         Cgroup.SetBackground(false);
         Descriptors.WriteAll(_startWrite, _shape!.StartInput(spec));
         Libc.CloseQuietly(ref _startWrite);

@@ -81,7 +81,7 @@ internal sealed class EnvironmentFactory : IEnvironmentFactory
             TmpSizeBytes = function.EphemeralStorageMb * 1024L * 1024L,
         };
 
-        if (launch is { PrestartCommand: { } prestartCommand, Prestart: { } prestart } && ReferenceEquals(spec.Command, command))
+        if (launch is { PrestartCommand: { } prestartCommand, Prestart: { } prestart })
         {
             // Started ahead with the variables that matter at a start, as this function has them.
             spec = spec with

@@ -278,8 +278,8 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
         {
             Id = launch == 1 ? "k-" + Id : string.Concat("k-", Id, "-", launch.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             Command = _extensions.Count > 0 ? ExtensionLauncher.Wrap(command) : command,
-            // A pre-started runtime stands in for the runtime's own command only.
-            Prestart = _extensions.Count > 0 || !command.SequenceEqual(_spec.Command) ? null : _spec.Prestart,
+            // A pre-started runtime stands in for the runtime's own command, not for the extensions launcher.
+            Prestart = _extensions.Count > 0 ? null : _spec.Prestart,
         };
         var initStart = _time.GetUtcNow();
         var session = new RuntimeSession(Id, _time) { Function = Function, Extensions = new ExtensionHost(_extensions) };
