@@ -37,6 +37,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     private readonly SandboxEtc _etc;
     private readonly SandboxThread _thread;
     private readonly SandboxThread _primer;
+    private readonly SemaphoreSlim _starting;
     private readonly ConcurrentDictionary<BubblewrapSandbox, byte> _live = new();
     private readonly string[] _spawnPrefix;
     private readonly (int Uid, int Gid)? _spawnAs;
@@ -85,6 +86,9 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         }
 
         _options = options;
+        var starts = options.MaxConcurrentStarts ?? 8 * Environment.ProcessorCount;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(starts, nameof(options.MaxConcurrentStarts));
+        _starting = new SemaphoreSlim(starts, starts);
         _cgroups = cgroups;
         _cgroups.RemoveLeftovers();
         _logger = logger ?? NullLogger.Instance;
@@ -207,7 +211,17 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         var launch = new Launch(spec) { Waits = prestarted is not null };
         try
         {
-            await StartAsync(launch, cancellationToken);
+            await _starting.WaitAsync(cancellationToken);
+            try
+            {
+                launch.Timeline.Mark("queued");
+                await StartAsync(launch, cancellationToken);
+            }
+            finally
+            {
+                _starting.Release();
+            }
+
             var sandbox = new BubblewrapSandbox(
                 spec.Id, launch.BubblewrapPid, launch.ChildPid, launch.Listener!, launch.Output!, launch.Status!,
                 launch.Cgroup!, launch.Volume!, _logger, s => _live.TryRemove(s, out _),
@@ -376,6 +390,8 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
             launch.Timeline.Mark("spawn");
             launch.ChildPid = await ReadChildPidAsync(launch.Status!, cancellationToken)
                 ?? throw await FailureAsync(launch, "bubblewrap exited before starting the sandbox", null);
+            // The child was cloned into its own mount namespace, a copy of this one: /tmp is bound from the copy.
+            launch.Volume.DetachFromHost();
             launch.Timeline.Mark("child pid");
         }
         finally
@@ -394,7 +410,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
             {
                 launch.Listener = spec.AllowNetwork
                     ? NamespaceListener.CreateHere(endPoint)
-                    : await _thread.InvokeAsync(() => NamespaceListener.Create(launch.ChildPid, endPoint));
+                    : await _thread.InvokeAsync(() => NamespaceListener.Create(launch.ChildPid, endPoint), urgent: true);
             }
             catch (InvalidOperationException)
             {

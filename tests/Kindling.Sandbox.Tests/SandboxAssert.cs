@@ -10,7 +10,11 @@ internal static class SandboxAssert
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     /// <summary>Reads one line from the sandbox's output and checks it.</summary>
-    public static async Task ReadsLineAsync(ISandbox sandbox, string expected)
+    public static async Task ReadsLineAsync(ISandbox sandbox, string expected) =>
+        Assert.Equal(expected, await ReadLineAsync(sandbox));
+
+    /// <summary>Reads one line from the sandbox's output.</summary>
+    public static async Task<string> ReadLineAsync(ISandbox sandbox)
     {
         using var timeout = new CancellationTokenSource(Deadline);
         var line = new StringBuilder();
@@ -21,13 +25,11 @@ internal static class SandboxAssert
             Assert.True(read > 0, $"Output ended before a line; got '{line}'.");
             if (buffer[0] == '\n')
             {
-                break;
+                return line.ToString();
             }
 
             line.Append((char)buffer[0]);
         }
-
-        Assert.Equal(expected, line.ToString());
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds or the deadline passes.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Kindling.Sandbox.Bubblewrap;
+using Kindling.Sandbox.Storage;
 
 namespace Kindling.Sandbox.Tests;
 
@@ -54,16 +55,40 @@ public sealed class TmpStorageTests(SandboxFixture fixture)
     }
 
     [Fact]
-    public async Task DisposeAsync_Sandbox_RemovesTmpVolume()
+    public async Task LaunchAsync_RunningSandbox_TmpIsOffTheHostMountTable()
     {
-        var spec = fixture.Shell("echo data > /tmp/file; echo done; exec sleep 60");
+        // Each launch copies the host's mount table and bubblewrap reads it for every bind: a sandbox's /tmp lives
+        // only in its own mount namespace once the sandbox exists.
+        var spec = fixture.Shell("echo data > /tmp/file; cat /tmp/file; sed -n 's|.* /tmp .* - ext4 \\([^ ]*\\) .*|\\1|p' /proc/self/mountinfo; exec sleep 60");
         var sandbox = await fixture.Launcher.LaunchAsync(spec, CancellationToken.None);
-        await SandboxAssert.ReadsLineAsync(sandbox, "done");
-        var mount = ((BubblewrapSandbox)sandbox).TmpVolume.HostDirectory!;
-        Assert.Equal("data\n", await File.ReadAllTextAsync(Path.Combine(mount, "file")));
+        await using (sandbox)
+        {
+            await SandboxAssert.ReadsLineAsync(sandbox, "data");
+            var device = await SandboxAssert.ReadLineAsync(sandbox);
+            Assert.StartsWith("/dev/loop", device, StringComparison.Ordinal);
+            var volume = (LoopTmpVolume)((BubblewrapSandbox)sandbox).TmpVolume;
+            Assert.DoesNotContain(" " + volume.HostDirectory + " ", File.ReadAllText("/proc/self/mounts"), StringComparison.Ordinal);
+            Assert.DoesNotContain(device + " ", File.ReadAllText("/proc/self/mounts"), StringComparison.Ordinal);
+            Assert.True(File.Exists($"/sys/block/{device[5..]}/loop/backing_file"));
 
-        await sandbox.DisposeAsync();
+            await sandbox.DisposeAsync();
 
-        SandboxAssert.NothingLeftFor(sandbox);
+            SandboxAssert.NothingLeftFor(sandbox);
+            // The loop device clears itself once the sandbox's mount namespace, the last holder, is gone.
+            Assert.True(await SandboxAssert.EventuallyAsync(() => !IsBacking(device, volume.ImagePath)), device + " still backs " + volume.ImagePath);
+        }
+    }
+
+    private static bool IsBacking(string device, string image)
+    {
+        var backing = $"/sys/block/{device[5..]}/loop/backing_file";
+        try
+        {
+            return File.ReadAllText(backing).Trim().StartsWith(image, StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 }

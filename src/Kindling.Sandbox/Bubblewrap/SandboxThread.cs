@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Kindling.Sandbox.Bubblewrap;
 
 /// <summary>
@@ -9,10 +7,16 @@ namespace Kindling.Sandbox.Bubblewrap;
 /// are short (spawn ≈ 0.5 ms, listener ≈ 25 µs). When the thread ends (the launcher is disposed), every
 /// sandbox it spawned is killed by the kernel. The launcher keeps a second one for work that blocks in the kernel
 /// for milliseconds (priming the cgroup attach), which would otherwise hold one of the few pool threads.
+/// Work that finishes a launch under way (its listener) goes before work that starts another (a spawn): in a
+/// burst of hundreds of launches, first-in-first-out had every listener wait behind every spawn, so no
+/// sandbox could start its process until the last bubblewrap had been spawned.
 /// </summary>
 internal sealed class SandboxThread : IDisposable
 {
-    private readonly BlockingCollection<Action> _work = new();
+    private readonly object _gate = new();
+    private readonly Queue<Action> _urgent = new();
+    private readonly Queue<Action> _work = new();
+    private bool _completed;
     private readonly Thread _thread;
 
     /// <param name="name">The thread's name (for debuggers and /proc).</param>
@@ -23,26 +27,28 @@ internal sealed class SandboxThread : IDisposable
     }
 
     /// <summary>Runs <paramref name="function"/> on the thread.</summary>
-    public Task<T> InvokeAsync<T>(Func<T> function)
+    /// <param name="function">The work.</param>
+    /// <param name="urgent">Whether it goes before every queued work item that is not urgent.</param>
+    public Task<T> InvokeAsync<T>(Func<T> function, bool urgent = false)
     {
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        try
+        void Item()
         {
-            _work.Add(() =>
+            try
             {
-                try
-                {
-                    completion.SetResult(function());
-                }
-                catch (Exception exception)
-                {
-                    completion.SetException(exception);
-                }
-            });
+                completion.SetResult(function());
+            }
+            catch (Exception exception)
+            {
+                completion.SetException(exception);
+            }
         }
-        catch (InvalidOperationException)
+
+        lock (_gate)
         {
-            throw new ObjectDisposedException(nameof(BubblewrapLauncher));
+            ObjectDisposedException.ThrowIf(_completed, typeof(BubblewrapLauncher));
+            (urgent ? _urgent : _work).Enqueue(Item);
+            Monitor.Pulse(_gate);
         }
 
         return completion.Task;
@@ -51,19 +57,36 @@ internal sealed class SandboxThread : IDisposable
     /// <summary>Ends the thread after the queued work; sandboxes it spawned die with it.</summary>
     public void Dispose()
     {
-        _work.CompleteAdding();
+        lock (_gate)
+        {
+            _completed = true;
+            Monitor.Pulse(_gate);
+        }
+
         if (Thread.CurrentThread != _thread)
         {
             _thread.Join();
         }
-
-        _work.Dispose();
     }
 
     private void Run()
     {
-        foreach (var item in _work.GetConsumingEnumerable())
+        while (true)
         {
+            Action item;
+            lock (_gate)
+            {
+                while (_urgent.Count == 0 && _work.Count == 0 && !_completed)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                if (!_urgent.TryDequeue(out item!) && !_work.TryDequeue(out item!))
+                {
+                    return;
+                }
+            }
+
             item();
         }
     }

@@ -8,4 +8,13 @@ internal interface ITmpVolume : IDisposable
 
     /// <summary>Size in bytes.</summary>
     long SizeBytes { get; }
+
+    /// <summary>
+    /// Takes the volume off the host's mount table once the sandbox's own mount namespace holds a copy of it
+    /// (bubblewrap's child exists): every later sandbox copies the host's whole mount table, and bubblewrap reads
+    /// it again for each bind, so volumes left mounted on the host make each launch slower than the one before.
+    /// The sandbox keeps its /tmp; the file system goes when the sandbox does. Best effort: a volume still
+    /// mounted is unmounted when disposed.
+    /// </summary>
+    void DetachFromHost();
 }

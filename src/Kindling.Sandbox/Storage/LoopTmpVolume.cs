@@ -2,7 +2,10 @@ using Kindling.Sandbox.Interop;
 
 namespace Kindling.Sandbox.Storage;
 
-/// <summary>One mounted ext4 /tmp; disposing it unmounts it and deletes its image.</summary>
+/// <summary>
+/// One ext4 /tmp, mounted on the host (below a private mount, so that taking it off the host never propagates
+/// into the sandbox that holds a copy); disposing it unmounts it if still mounted and deletes its image.
+/// </summary>
 internal sealed class LoopTmpVolume(string image, string mountPoint, long sizeBytes) : ITmpVolume
 {
     private int _disposed;
@@ -20,6 +23,15 @@ internal sealed class LoopTmpVolume(string image, string mountPoint, long sizeBy
     public bool Mounted { get; set; }
 
     /// <inheritdoc />
+    public void DetachFromHost()
+    {
+        if (Mounted && Libc.umount2(mountPoint, Libc.MntDetach) == 0)
+        {
+            Mounted = false;
+        }
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -28,6 +40,8 @@ internal sealed class LoopTmpVolume(string image, string mountPoint, long sizeBy
         }
 
         // Detach: with the sandbox gone nothing holds it, and the superblock, then the loop device, go at once.
+        // (Usually taken off the host at launch already: then the sandbox's copy was the last mount, and the loop
+        // device cleared itself when the sandbox's mount namespace went.)
         if (Mounted && Libc.umount2(mountPoint, Libc.MntDetach) != 0)
         {
             throw Libc.LastError("umount " + mountPoint);

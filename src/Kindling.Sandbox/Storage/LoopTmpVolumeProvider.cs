@@ -42,6 +42,10 @@ internal sealed class LoopTmpVolumeProvider : ITmpVolumeProvider, IDisposable
         _work = CreateDirectory(Path.Combine(directory, WorkerScope.Current), UnixModes.WorldSearchable);
         _images = CreateDirectory(Path.Combine(_work, "images"), UnixModes.OwnerOnly);
         _mounts = CreateDirectory(Path.Combine(_work, "mounts"), UnixModes.WorldSearchable);
+        // Volumes are mounted below a private mount: taking one off the host once its sandbox holds a copy
+        // (ITmpVolume.DetachFromHost) must not propagate into that copy, whatever the host's own propagation
+        // (systemd makes / shared, and bubblewrap makes the sandbox's copies slaves of it).
+        Mounts.MakePrivateMountPoint(_mounts);
         _ownerUid = ownerUid;
         _ownerGid = ownerGid;
     }
@@ -112,6 +116,7 @@ internal sealed class LoopTmpVolumeProvider : ITmpVolumeProvider, IDisposable
         try
         {
             Directory.Delete(_images);
+            Mounts.DetachAll(_mounts);
             Directory.Delete(_mounts);
             Directory.Delete(_work);
         }
@@ -130,6 +135,9 @@ internal sealed class LoopTmpVolumeProvider : ITmpVolumeProvider, IDisposable
             {
                 _ = Libc.umount2(mountPoint, Libc.MntDetach);
             }
+
+            // The private mount the volumes were mounted below.
+            Mounts.DetachAll(mounts);
         }
 
         foreach (var mountPoint in Directory.EnumerateDirectories(scope, "template-*"))

@@ -22,6 +22,10 @@ internal sealed class TmpfsVolumeProvider : ITmpVolumeProvider
 
         public long SizeBytes { get; } = sizeBytes;
 
+        public void DetachFromHost()
+        {
+        }
+
         public void Dispose()
         {
         }

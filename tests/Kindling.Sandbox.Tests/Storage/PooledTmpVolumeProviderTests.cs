@@ -87,6 +87,10 @@ public sealed class PooledTmpVolumeProviderTests
 
         public bool Disposed { get; private set; }
 
+        public void DetachFromHost()
+        {
+        }
+
         public void Dispose() => Disposed = true;
     }
 }
