@@ -75,11 +75,17 @@ internal sealed class RuntimeSession
             if (_waiter is { } waiter)
             {
                 _waiter = null;
+                // Delivered first: once the waiter has the invocation, the runtime can have it, answer it and post
+                // its response (Find, without the lock) before this thread runs on. Set after, a thread preempted
+                // here for half a millisecond had the response refused and the invocation time out (1 in ~200,000
+                // back-to-back invokes on 2 CPUs).
+                invocation.Delivered = true;
                 if (waiter.TrySetResult(invocation))
                 {
-                    invocation.Delivered = true;
                     return;
                 }
+
+                invocation.Delivered = false;
             }
 
             _queued = invocation;
