@@ -15,6 +15,7 @@ internal sealed class ScaleScenario(SuiteContext suite, IReadOnlyList<int> scale
 {
     private const int Memory = 128;
     private const int WarmUpEnvironments = 32;
+    private const int WarmUpRounds = 2;
     private static readonly TimeSpan HoldPerEnvironment = TimeSpan.FromMilliseconds(80);
 
     public async Task<Section> RunAsync(CancellationToken cancellationToken)
@@ -36,7 +37,7 @@ internal sealed class ScaleScenario(SuiteContext suite, IReadOnlyList<int> scale
         }
 
         return new Section("Burst scale-up (0 → N concurrent environments)",
-            $"A fresh server per burst (first a burst of {WarmUpEnvironments} environments of another function and a 2 s pause, so that the server's launch path is compiled and optimized, as on a server that has been running); N invokes sent at once over N keep-alive "
+            $"A fresh server per burst (first {WarmUpRounds} bursts of {WarmUpEnvironments} environments of another function, each followed by a 2 s pause, so that the server's launch path is compiled and optimized, as on a server that has been running); N invokes sent at once over N keep-alive "
             + $"connections to a {Memory} MB function whose handler (python3.11, or a C bootstrap for provided.al2023) holds until a common release time. "
             + "n = distinct environments; per second = N ÷ time to N; the p50 column holds the milliseconds until N invocations were running at once, "
             + $"the p99 column until 99% of them had started. Budget (issue 7): 0 → 200 Python environments ≤ 5 s.{notes}", results);
@@ -52,15 +53,18 @@ internal sealed class ScaleScenario(SuiteContext suite, IReadOnlyList<int> scale
         // Lambda's longest timeout: the hold must never be what ends an invocation.
         await client.CreateFunctionAsync(function, package.Zip, Memory, package.Handler, cancellationToken, package.Runtime, timeout: 900);
         await client.WaitSettledAsync(function, cancellationToken);
-        // A fresh server compiles its invoke and launch paths on first use, and compiles the hot ones again, optimized,
-        // after ~30 calls: a burst of WarmUpEnvironments of another function first, then a pause for the background
-        // compiler, so that the burst measures scaling on a running server, not the JIT (a server's first burst
-        // after its start is ~0.4 s slower at 200).
+        // A fresh server compiles its invoke and launch paths on first use, then the hot ones again, optimized, after
+        // ~30 calls: WarmUpRounds bursts of WarmUpEnvironments of another function first, each followed by a pause for
+        // the background compiler, so that the burst measures scaling on a running server, not the JIT (the JIT took
+        // ~15% of both CPUs during a server's first burst).
         await client.CreateFunctionAsync(function + "-warm-up", package.Zip, Memory, package.Handler, cancellationToken, package.Runtime);
         await client.WaitSettledAsync(function + "-warm-up", cancellationToken);
-        var warmUpRelease = JsonSerializer.SerializeToUtf8Bytes(new { release = DateTime.UtcNow.Subtract(DateTime.UnixEpoch).TotalMilliseconds + 1_000 });
-        await Task.WhenAll(Enumerable.Range(0, WarmUpEnvironments).Select(_ => client.InvokeRawAsync(function + "-warm-up", warmUpRelease, false, cancellationToken)));
-        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        for (var round = 0; round < WarmUpRounds; round++)
+        {
+            var warmUpRelease = JsonSerializer.SerializeToUtf8Bytes(new { release = DateTime.UtcNow.Subtract(DateTime.UnixEpoch).TotalMilliseconds + 1_000 });
+            await Task.WhenAll(Enumerable.Range(0, WarmUpEnvironments).Select(_ => client.InvokeRawAsync(function + "-warm-up", warmUpRelease, false, cancellationToken)));
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        }
         var hold = TimeSpan.FromMilliseconds(Math.Max(suite.Quick ? 2_000 : 5_000, HoldPerEnvironment.TotalMilliseconds * n));
         Console.Error.WriteLine($"  {package.Label}: burst of {n} (held {hold.TotalSeconds:F1} s; {waited.TotalSeconds:F1} s waited for an idle machine first)…");
         var t0 = DateTime.UtcNow.Subtract(DateTime.UnixEpoch).TotalMilliseconds;
