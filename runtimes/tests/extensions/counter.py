@@ -38,11 +38,12 @@ def call(method, path, body=None, headers=None):
 
 
 def save():
+    # The whole write under the lock: the telemetry listener's thread and the event loop both save, and two writers
+    # of the one temporary file interleaved (the function then read truncated JSON).
     with lock:
-        data = json.dumps(state)
-    with open(STATE + ".tmp", "w") as f:
-        f.write(data)
-    os.replace(STATE + ".tmp", STATE)
+        with open(STATE + ".tmp", "w") as f:
+            f.write(json.dumps(state))
+        os.replace(STATE + ".tmp", STATE)
 
 
 class Listener(http.server.BaseHTTPRequestHandler):
