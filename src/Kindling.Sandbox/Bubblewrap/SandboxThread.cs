@@ -4,7 +4,7 @@ namespace Kindling.Sandbox.Bubblewrap;
 /// A long-lived thread of the launcher. bubblewrap's <c>--die-with-parent</c> is tied to the spawning
 /// <em>thread</em> (a pool thread may exit and take the sandbox with it), and entering a sandbox's network
 /// namespace with setns changes only the calling thread: both happen here, never on a pool thread. Work items
-/// are short (spawn ≈ 0.5 ms, listener ≈ 25 µs). When the thread ends (the launcher is disposed), every
+/// are short (spawn ≈ 0.5 ms, listener ≈ 25 µs, on a quiet host). When the thread ends (the launcher is disposed), every
 /// sandbox it spawned is killed by the kernel. The launcher keeps a second one for work that blocks in the kernel
 /// for milliseconds (priming the cgroup attach), which would otherwise hold one of the few pool threads.
 /// Work that finishes a launch under way (its listener) goes before work that starts another (a spawn): in a
@@ -16,8 +16,8 @@ internal sealed class SandboxThread : IDisposable
     private readonly object _gate = new();
     private readonly Queue<Action> _urgent = new();
     private readonly Queue<Action> _work = new();
-    private bool _completed;
     private readonly Thread _thread;
+    private bool _completed;
 
     /// <param name="name">The thread's name (for debuggers and /proc).</param>
     public SandboxThread(string name = "kindling-sandbox")
