@@ -26,8 +26,8 @@ internal sealed class PrestartedPool : IAsyncDisposable
     private readonly int _perShape;
     private readonly int _maxShapes;
     private readonly Func<PrestartedShape, CancellationToken, Task<BubblewrapSandbox>> _launch;
-    private readonly ILogger _logger;
     private readonly Func<bool> _busy;
+    private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<PrestartedShape, Queue<BubblewrapSandbox>> _ready = [];
 
@@ -43,12 +43,13 @@ internal sealed class PrestartedPool : IAsyncDisposable
     public PrestartedPool(
         int perShape, int maxShapes, Func<PrestartedShape, CancellationToken, Task<BubblewrapSandbox>> launch, Func<bool> busy, ILogger logger)
     {
-        _busy = busy;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perShape);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxShapes);
+        ArgumentNullException.ThrowIfNull(busy);
         _perShape = perShape;
         _maxShapes = maxShapes;
         _launch = launch;
+        _busy = busy;
         _logger = logger;
         _refiller = Task.Run(() => RefillAsync(_stopping.Token));
     }
@@ -112,7 +113,6 @@ internal sealed class PrestartedPool : IAsyncDisposable
 
         Interlocked.Increment(ref taken is null ? ref _misses : ref _hits);
         Volatile.Write(ref _lastTake, Environment.TickCount64);
-
         if (dropped is not null)
         {
             _ = Task.Run(() => DisposeAllAsync(dropped));
