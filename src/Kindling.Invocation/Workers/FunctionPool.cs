@@ -41,6 +41,15 @@ internal sealed class FunctionPool(string key)
     /// <summary>Why the last provisioned launch failed; cleared once the target is reached.</summary>
     public string? ProvisionedFailure { get; set; }
 
+    /// <summary>The function and version whose configurations this pool is one of (set at its first cold start).</summary>
+    public string? Lineage { get; set; }
+
+    /// <summary>
+    /// A newer configuration of the same function version has cold-started: no invocation will ask for this one
+    /// again, so its idle on-demand environments are shut down at the next reap instead of after the keep-alive.
+    /// </summary>
+    public bool Superseded { get; set; }
+
     public bool IsEmpty => Idle.Count == 0 && ProvisionedIdle.Count == 0 && Waiters.Count == 0 && Busy == 0 && Freezing == 0
         && Starting == 0 && ProvisionedTarget == 0 && ProvisionedStarting == 0 && ProvisionedLive == 0;
 

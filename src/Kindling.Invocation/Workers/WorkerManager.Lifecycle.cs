@@ -42,6 +42,7 @@ public sealed partial class WorkerManager
         {
             pool.Starting--;
             _live.Add(slot);
+            SupersedeOthersLocked(pool, function);
             retire = _stopped;
             if (retire)
             {
@@ -79,6 +80,24 @@ public sealed partial class WorkerManager
         {
             _placement.Release(bytes);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Marks the other configurations of this function version superseded: after a configuration change their idle
+    /// environments would hold memory until the keep-alive ends (and a full budget would make every cold start wait
+    /// for an eviction). The pool that cold-started last is the current one.
+    /// </summary>
+    private void SupersedeOthersLocked(FunctionPool pool, FunctionSpec function)
+    {
+        pool.Superseded = false;
+        pool.Lineage ??= string.Concat(function.FunctionName, ":", function.Version);
+        foreach (var other in _pools.Values)
+        {
+            if (!ReferenceEquals(other, pool) && string.Equals(other.Lineage, pool.Lineage, StringComparison.Ordinal))
+            {
+                other.Superseded = true;
+            }
         }
     }
 

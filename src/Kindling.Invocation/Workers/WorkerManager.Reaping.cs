@@ -58,8 +58,9 @@ public sealed partial class WorkerManager
     }
 
     /// <summary>
-    /// Shuts down (<c>spindown</c>) idle on-demand environments unused for the keep-alive or older than the
-    /// maximum lifetime, and recycles idle provisioned ones older than the maximum lifetime (replacing them).
+    /// Shuts down (<c>spindown</c>) idle on-demand environments unused for the keep-alive, older than the maximum
+    /// lifetime or of a superseded configuration, and recycles idle provisioned ones older than the maximum lifetime
+    /// (replacing them).
     /// Called on each tick of the reaper's timer.
     /// </summary>
     internal async Task ReapAsync()
@@ -77,7 +78,8 @@ public sealed partial class WorkerManager
             {
                 var slot = node.Value;
                 node = node.Next;
-                if (_time.GetElapsedTime(slot.IdleSince, now) < _options.KeepAlive
+                if (!slot.Pool.Superseded
+                    && _time.GetElapsedTime(slot.IdleSince, now) < _options.KeepAlive
                     && _time.GetElapsedTime(slot.CreatedAt, now) < _options.MaxLifetime)
                 {
                     continue;

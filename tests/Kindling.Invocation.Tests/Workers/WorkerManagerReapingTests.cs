@@ -61,6 +61,53 @@ public sealed class WorkerManagerReapingTests
     }
 
     [Fact]
+    public async Task ReapAsync_ANewerConfigurationHasColdStarted_ShutsDownTheOlderOnesIdleEnvironments()
+    {
+        await using var h = new ManagerHarness(options: Options);
+        var old = await InvokeToIdleAsync(h, TestFunctions.Spec("f") with { PoolKey = "f:old" });
+        var other = await h.InvokeToIdleAsync("g");
+        var current = await InvokeToIdleAsync(h, TestFunctions.Spec("f") with { PoolKey = "f:new" });
+
+        await h.Manager.ReapAsync();
+
+        Assert.Equal("spindown", await Eventually.Within(old.ShutdownCalled.Task));
+        Assert.False(current.ShutdownCalled.Task.IsCompleted);
+        Assert.False(other.ShutdownCalled.Task.IsCompleted);
+        Assert.Equal(1, h.Manager.GetCounts("f:new").Idle);
+        Assert.Equal(1, h.Manager.GetCounts("g").Idle);
+        Assert.Equal(0, h.Manager.GetCounts("f:old").Idle);
+        Assert.Equal(2 * 128 * ManagerHarness.Mb, h.Manager.ReservedBytes);
+    }
+
+    [Fact]
+    public async Task ReapAsync_TheOlderConfigurationColdStartsAgain_IsCurrentAgainAndTheNewerOneGoes()
+    {
+        await using var h = new ManagerHarness(options: Options);
+        var first = await InvokeToIdleAsync(h, TestFunctions.Spec("f") with { PoolKey = "f:a" });
+        var second = await InvokeToIdleAsync(h, TestFunctions.Spec("f") with { PoolKey = "f:b" });
+        await h.Manager.ReapAsync();
+        Assert.Equal("spindown", await Eventually.Within(first.ShutdownCalled.Task));
+
+        // Back to the first configuration (an update undone): its new environment is current, the other's goes.
+        var again = await InvokeToIdleAsync(h, TestFunctions.Spec("f") with { PoolKey = "f:a" });
+        await h.Manager.ReapAsync();
+
+        Assert.Equal("spindown", await Eventually.Within(second.ShutdownCalled.Task));
+        Assert.False(again.ShutdownCalled.Task.IsCompleted);
+        Assert.Equal(1, h.Manager.GetCounts("f:a").Idle);
+    }
+
+    private static async Task<FakeEnvironment> InvokeToIdleAsync(ManagerHarness h, FunctionSpec spec)
+    {
+        var task = h.Manager.InvokeAsync(spec, TestFunctions.Request(), CancellationToken.None);
+        var invocation = await h.Factory.NextInvocationAsync();
+        invocation.Complete();
+        await Eventually.Within(task);
+        await h.UntilSettledAsync();
+        return invocation.Environment;
+    }
+
+    [Fact]
     public async Task ReapAsync_OlderThanTheMaximumLifetime_ShutsItDownThoughRecentlyUsed()
     {
         await using var h = new ManagerHarness(options: Options);
