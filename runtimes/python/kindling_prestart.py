@@ -10,11 +10,11 @@ import sys
 import os
 
 # The runtime client's own imports, loaded ahead (kindling_ric itself reads variables at import).
+import _json  # noqa: F401
+import _socket  # noqa: F401
 import importlib  # noqa: F401
 import importlib.machinery  # noqa: F401
 import io  # noqa: F401
-import json  # noqa: F401
-import socket  # noqa: F401
 import time
 
 

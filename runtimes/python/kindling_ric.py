@@ -7,7 +7,9 @@ results are JSON; errors, log lines and the context object have AWS's shapes and
 
 Standard library only. Start-up cost was measured with ``python3 -X importtime`` (docs/runtime-python.md):
 ``-S`` skips ``site`` (the host's .pth hooks), the Runtime API is spoken over a plain socket (``http.client`` pulls
-in ``email`` and ``ssl``, ~19 ms), and ``logging`` and ``traceback`` load only when something needs them. The
+in ``email`` and ``ssl``, ~19 ms), ``json`` and ``socket`` are used through their C modules (``_json``, ``_socket``:
+the packages import ``re`` and ``enum``, 6-17 ms), and ``logging`` and ``traceback`` load only when something needs
+them. The
 module has a ``kindling_`` name so that no function module can stand in for it or be hidden by it.
 """
 import sys
@@ -16,10 +18,10 @@ import sys
 # socket.py cannot stand in for the runtime's own.
 import importlib
 import importlib.machinery
+import _json
+import _socket
 import io
-import json
 import os
-import socket
 import time
 
 _RUNTIME_FILES = ("/bootstrap.py", "/kindling_ric.py")
@@ -86,6 +88,20 @@ class _ConnectionLost(Exception):
     pass
 
 
+class _SocketReader(io.RawIOBase):
+    """A connected _socket.socket as a raw stream (what socket.makefile("rb") buffers), without the socket module."""
+
+    def __init__(self, sock):
+        super().__init__()
+        self._sock = sock
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        return self._sock.recv_into(buffer)
+
+
 class RuntimeApiClient:
     """HTTP/1.1 with keep-alive to the Runtime API over one socket; ``next`` waits without a client timeout."""
 
@@ -97,12 +113,24 @@ class RuntimeApiClient:
         self._reader = None
 
     def _connect(self):
-        # A bytes host keeps getaddrinfo from loading the idna codec (~1 ms at start-up).
+        # As socket.create_connection: each address in turn, the last error if none answers. A bytes host keeps
+        # getaddrinfo from loading the idna codec (~1 ms at start-up).
         host, port = self._address
-        sock = socket.create_connection((host.encode("ascii", "ignore") or host, port))
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._sock = sock
-        self._reader = sock.makefile("rb")
+        error = None
+        for family, kind, proto, _, address in _socket.getaddrinfo(
+                host.encode("ascii", "ignore") or host, port, 0, _socket.SOCK_STREAM):
+            sock = _socket.socket(family, kind, proto)
+            try:
+                sock.connect(address)
+            except OSError as e:
+                sock.close()
+                error = e
+                continue
+            sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+            self._sock = sock
+            self._reader = io.BufferedReader(_SocketReader(sock))
+            return
+        raise error if error is not None else OSError("getaddrinfo returned no address for %r" % (host,))
 
     def close(self):
         reader, sock = self._reader, self._sock
@@ -311,7 +339,7 @@ def _make_obj_from_dict(cls, values):
 
 def _parse_json_header(header, name):
     try:
-        return json.loads(header)
+        return _json_loads(header)
     except Exception as e:
         raise FaultException(FaultException.LAMBDA_CONTEXT_UNMARSHAL_ERROR,
                              "Unable to parse {} JSON: {}".format(name, str(e)), None)
@@ -331,32 +359,145 @@ def _create_context(headers, invoke_id):
 # ------------------------------------------------------------------------------------------------ marshalling
 
 
-class _Encoder(json.JSONEncoder):
-    def __init__(self):
-        super().__init__(ensure_ascii=_ENSURE_ASCII)
+# json.loads and json.JSONEncoder(...).encode, run by the same C codec the json package drives (_json), without
+# importing the package (its regular expressions and enum cost 6-17 ms at every start). Exactly the package's
+# behaviour: encoding detection of bytes, whitespace, "Expecting value" / "Extra data", the separators and checks of
+# JSONEncoder's defaults. The package itself is imported only to raise its JSONDecodeError, or where the C codec is
+# missing or has another signature (then everything goes through the package).
 
-    def default(self, o):
-        # AWS's encoder writes Decimals as numbers; the standard library can only approximate (int or float).
-        decimal = sys.modules.get("decimal")
-        if decimal is not None and isinstance(o, decimal.Decimal):
-            if o.is_nan():
-                return float("nan")
-            return int(o) if o.is_finite() and o == o.to_integral_value() else float(o)
-        return super().default(o)
+_JSON_WHITESPACE = " \t\n\r"
+_JSON_CONSTANTS = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}
 
 
-_encoder = _Encoder()
+class _JsonScanContext(object):
+    """What json.JSONDecoder() hands the C scanner: its default options."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = _JSON_CONSTANTS.__getitem__
 
 
-def to_json(obj):
-    return _encoder.encode(obj)
+def _json_default(o):
+    raise TypeError("Object of type %s is not JSON serializable" % o.__class__.__name__)
+
+
+def _json_encoder(ensure_ascii, default=_json_default):
+    """json.JSONEncoder(ensure_ascii=ensure_ascii).encode with ``default`` as its default()."""
+    quote = _json.encode_basestring_ascii if ensure_ascii else _json.encode_basestring
+
+    def encode(o):
+        if isinstance(o, str):
+            return quote(o)
+        # A new encoder per document, as JSONEncoder makes: its circular-reference markers start empty.
+        return "".join(_json.make_encoder({}, default, quote, None, ": ", ", ", False, False, True)(o, 0))
+
+    return encode
+
+
+def _json_encoding(data):
+    """The encoding of a JSON document in bytes, as json.loads detects it (a BOM, else the pattern of zero bytes)."""
+    if data[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00"):
+        return "utf-32"
+    if data[:2] in (b"\xfe\xff", b"\xff\xfe"):
+        return "utf-16"
+    if data[:3] == b"\xef\xbb\xbf":
+        return "utf-8-sig"
+    if len(data) >= 4:
+        if not data[0]:
+            return "utf-16-be" if data[1] else "utf-32-be"
+        if not data[1]:
+            return "utf-16-le" if data[2] or data[3] else "utf-32-le"
+    elif len(data) == 2:
+        if not data[0]:
+            return "utf-16-be"
+        if not data[1]:
+            return "utf-16-le"
+    return "utf-8"
+
+
+def _json_error(message, document, position):
+    from json.decoder import JSONDecodeError
+
+    return JSONDecodeError(message, document, position)
+
+
+def _json_skip_whitespace(document, index):
+    end = len(document)
+    while index < end and document[index] in _JSON_WHITESPACE:
+        index += 1
+    return index
+
+
+def _json_scan_value(document, index):
+    try:
+        return _json_scan(document, index)
+    except SystemError:
+        # Python 3.11's C scanner raises its JSONDecodeError only once json.decoder is loaded (otherwise "returned
+        # NULL without setting an exception"): load it and scan again, which raises the package's own error.
+        if "json.decoder" in sys.modules:
+            raise
+        import json.decoder  # noqa: F401
+
+        return _json_scan(document, index)
+
+
+def _json_loads(document):
+    """json.loads(document) with the default decoder."""
+    if isinstance(document, str):
+        if document.startswith("\ufeff"):
+            raise _json_error("Unexpected UTF-8 BOM (decode using utf-8-sig)", document, 0)
+    elif isinstance(document, (bytes, bytearray)):
+        document = document.decode(_json_encoding(document), "surrogatepass")
+    else:
+        raise TypeError("the JSON object must be str, bytes or bytearray, not %s" % document.__class__.__name__)
+    try:
+        value, end = _json_scan_value(document, _json_skip_whitespace(document, 0))
+    except StopIteration as stop:
+        raise _json_error("Expecting value", document, stop.value) from None
+    end = _json_skip_whitespace(document, end)
+    if end != len(document):
+        raise _json_error("Extra data", document, end)
+    return value
+
+
+def _decimal_default(o):
+    # AWS's encoder writes Decimals as numbers; the standard library can only approximate (int or float).
+    decimal = sys.modules.get("decimal")
+    if decimal is not None and isinstance(o, decimal.Decimal):
+        if o.is_nan():
+            return float("nan")
+        return int(o) if o.is_finite() and o == o.to_integral_value() else float(o)
+    return _json_default(o)
+
+
+try:
+    _json_scan = _json.make_scanner(_JsonScanContext())
+    _json_encoder(True)({"probe": [1, 2.5, None, True, "\u00e9"]})
+except (AttributeError, TypeError):
+    import json as _json_package
+
+    _json_loads = _json_package.loads
+
+    def _json_encoder(ensure_ascii, default=_json_default):  # noqa: F811 (the package's own, same options)
+        class _PackageEncoder(_json_package.JSONEncoder):
+            def default(self, o):
+                return default(o)
+
+        return _PackageEncoder(ensure_ascii=ensure_ascii).encode
+
+
+to_json = _json_encoder(_ENSURE_ASCII, _decimal_default)
+_to_json_ascii = _json_encoder(True)
 
 
 def _unmarshal_request(body, content_type):
     if content_type != "application/json":
         return body
     try:
-        return json.loads(body)
+        return _json_loads(body)
     except Exception as e:
         raise FaultException(FaultException.UNMARSHAL_ERROR, "Unable to unmarshal input: {}".format(str(e)), None)
 
@@ -365,7 +506,7 @@ def _marshal_response(response):
     if isinstance(response, bytes):
         return response, "application/unknown"
     try:
-        return _encoder.encode(response).encode("utf-8"), "application/json"
+        return to_json(response).encode("utf-8"), "application/json"
     except Exception as e:
         raise FaultException(FaultException.MARSHAL_ERROR, "Unable to marshal response: {}".format(str(e)), None)
 
@@ -481,7 +622,7 @@ _RESERVED_FIELDS = {
 
 def _configure_logging(logging):
     """Gives the root logger AWS's handler: text or JSON records on stdout, the level from AWS_LAMBDA_LOG_LEVEL."""
-    json_encode = json.JSONEncoder(ensure_ascii=False).encode
+    json_encode = _json_encoder(False)
 
     class JsonFormatter(logging.Formatter):
         def format(self, record):
@@ -571,6 +712,33 @@ class _LoggingImportHook(object):
 
         spec.loader.exec_module = exec_and_configure
         return spec
+
+    def install(self):
+        sys.meta_path.insert(0, self)
+
+    def uninstall(self):
+        try:
+            sys.meta_path.remove(self)
+        except ValueError:
+            pass
+
+
+class _StdlibFirstHook(object):
+    """The first imports of ``json`` and ``socket`` come from the interpreter's own path, as when the runtime imported
+    them before the function's directory joined sys.path (and as on AWS, whose runtime does): a function's json.py
+    does not stand in for the standard library's."""
+
+    def __init__(self, stdlib_path, names):
+        self._stdlib_path = stdlib_path
+        self._names = set(names)
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self._names:
+            return None
+        self._names.discard(name)
+        if not self._names:
+            self.uninstall()
+        return importlib.machinery.PathFinder.find_spec(name, self._stdlib_path)
 
     def install(self):
         sys.meta_path.insert(0, self)
@@ -688,7 +856,7 @@ def handle_event_request(client, request_handler, headers, body):
         log_error(error_result)
         _flush_output()
         try:
-            xray_json = json.dumps(xray_fault)
+            xray_json = _to_json_ascii(xray_fault)
         except Exception:
             xray_json = ""
         client.post_invocation_error(invoke_id, to_json(error_result), error_result["errorType"], xray_json)
@@ -705,6 +873,7 @@ def main():
     client = RuntimeApiClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
     handler_name = os.environ.get("_HANDLER", "")
     stdlib_path = _setup_sys_path()
+    _StdlibFirstHook(stdlib_path, [name for name in ("json", "socket") if name not in sys.modules]).install()
     if "logging" in sys.modules:
         _configure_logging(sys.modules["logging"])
     else:
