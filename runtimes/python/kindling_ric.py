@@ -9,8 +9,7 @@ Standard library only. Start-up cost was measured with ``python3 -X importtime``
 ``-S`` skips ``site`` (the host's .pth hooks), the Runtime API is spoken over a plain socket (``http.client`` pulls
 in ``email`` and ``ssl``, ~19 ms), ``json`` and ``socket`` are used through their C modules (``_json``, ``_socket``:
 the packages import ``re`` and ``enum``, 6-17 ms), and ``logging`` and ``traceback`` load only when something needs
-them. The
-module has a ``kindling_`` name so that no function module can stand in for it or be hidden by it.
+them. The module has a ``kindling_`` name so that no function module can stand in for it or be hidden by it.
 """
 import sys
 
