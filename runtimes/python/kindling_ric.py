@@ -687,7 +687,20 @@ def _configure_logging(logging):
     logger.addHandler(handler)
 
 
-class _LoggingImportHook(object):
+class _MetaPathHook(object):
+    """An import hook consulted before the path finders, until it uninstalls itself."""
+
+    def install(self):
+        sys.meta_path.insert(0, self)
+
+    def uninstall(self):
+        try:
+            sys.meta_path.remove(self)
+        except ValueError:
+            pass
+
+
+class _LoggingImportHook(_MetaPathHook):
     """Configures ``logging`` when something first imports it (~6 ms of imports; many functions never use it).
 
     The module comes from the interpreter's own path, as on AWS where the runtime imports it before the function's
@@ -712,17 +725,8 @@ class _LoggingImportHook(object):
         spec.loader.exec_module = exec_and_configure
         return spec
 
-    def install(self):
-        sys.meta_path.insert(0, self)
 
-    def uninstall(self):
-        try:
-            sys.meta_path.remove(self)
-        except ValueError:
-            pass
-
-
-class _StdlibFirstHook(object):
+class _StdlibFirstHook(_MetaPathHook):
     """The first imports of ``json`` and ``socket`` come from the interpreter's own path, as when the runtime imported
     them before the function's directory joined sys.path (and as on AWS, whose runtime does): a function's json.py
     does not stand in for the standard library's."""
@@ -738,15 +742,6 @@ class _StdlibFirstHook(object):
         if not self._names:
             self.uninstall()
         return importlib.machinery.PathFinder.find_spec(name, self._stdlib_path)
-
-    def install(self):
-        sys.meta_path.insert(0, self)
-
-    def uninstall(self):
-        try:
-            sys.meta_path.remove(self)
-        except ValueError:
-            pass
 
 
 # ------------------------------------------------------------------------------------------------ start-up
