@@ -361,8 +361,8 @@ def _create_context(headers, invoke_id):
 # json.loads and json.JSONEncoder(...).encode, run by the same C codec the json package drives (_json), without
 # importing the package (its regular expressions and enum cost 6-17 ms at every start). Exactly the package's
 # behaviour: encoding detection of bytes, whitespace, "Expecting value" / "Extra data", the separators and checks of
-# JSONEncoder's defaults. The package itself is imported only to raise its JSONDecodeError, or where the C codec is
-# missing or has another signature (then everything goes through the package).
+# JSONEncoder's defaults. The package itself is imported only to raise its JSONDecodeError. (_json's make_scanner and
+# make_encoder have kept these signatures from Python 3.6 to 3.14, every interpreter the runtimes name.)
 
 _JSON_WHITESPACE = " \t\n\r"
 _JSON_CONSTANTS = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}
@@ -472,22 +472,7 @@ def _decimal_default(o):
     return _json_default(o)
 
 
-try:
-    _json_scan = _json.make_scanner(_JsonScanContext())
-    _json_encoder(True)({"probe": [1, 2.5, None, True, "\u00e9"]})
-except (AttributeError, TypeError):
-    import json as _json_package
-
-    _json_loads = _json_package.loads
-
-    def _json_encoder(ensure_ascii, default=_json_default):  # noqa: F811 (the package's own, same options)
-        class _PackageEncoder(_json_package.JSONEncoder):
-            def default(self, o):
-                return default(o)
-
-        return _PackageEncoder(ensure_ascii=ensure_ascii).encode
-
-
+_json_scan = _json.make_scanner(_JsonScanContext())
 to_json = _json_encoder(_ENSURE_ASCII, _decimal_default)
 _to_json_ascii = _json_encoder(True)
 
@@ -687,49 +672,11 @@ def _configure_logging(logging):
     logger.addHandler(handler)
 
 
-class _MetaPathHook(object):
-    """An import hook consulted before the path finders, until it uninstalls itself."""
-
-    def install(self):
-        sys.meta_path.insert(0, self)
-
-    def uninstall(self):
-        try:
-            sys.meta_path.remove(self)
-        except ValueError:
-            pass
-
-
-class _LoggingImportHook(_MetaPathHook):
-    """Configures ``logging`` when something first imports it (~6 ms of imports; many functions never use it).
-
-    The module comes from the interpreter's own path, as on AWS where the runtime imports it before the function's
-    directory joins sys.path."""
-
-    def __init__(self, stdlib_path):
-        self._stdlib_path = stdlib_path
-
-    def find_spec(self, name, path=None, target=None):
-        if name != "logging":
-            return None
-        self.uninstall()
-        spec = importlib.machinery.PathFinder.find_spec(name, self._stdlib_path)
-        if spec is None or spec.loader is None:
-            return spec
-        exec_module = spec.loader.exec_module
-
-        def exec_and_configure(module):
-            exec_module(module)
-            _configure_logging(module)
-
-        spec.loader.exec_module = exec_and_configure
-        return spec
-
-
-class _StdlibFirstHook(_MetaPathHook):
-    """The first imports of ``json`` and ``socket`` come from the interpreter's own path, as when the runtime imported
-    them before the function's directory joined sys.path (and as on AWS, whose runtime does): a function's json.py
-    does not stand in for the standard library's."""
+class _StandardLibraryHook(object):
+    """The first imports of ``json``, ``socket`` and ``logging`` come from the interpreter's own path, as on AWS, whose
+    runtime imports them before the function's directory joins sys.path: a function's json.py does not stand in for
+    the standard library's. (This runtime uses only the C modules under the first two, and loads ``logging``, ~6 ms,
+    only when something imports it: it is then given AWS's handler.) Uninstalls itself once all have been imported."""
 
     def __init__(self, stdlib_path, names):
         self._stdlib_path = stdlib_path
@@ -741,7 +688,25 @@ class _StdlibFirstHook(_MetaPathHook):
         self._names.discard(name)
         if not self._names:
             self.uninstall()
-        return importlib.machinery.PathFinder.find_spec(name, self._stdlib_path)
+        spec = importlib.machinery.PathFinder.find_spec(name, self._stdlib_path)
+        if name == "logging" and spec is not None and spec.loader is not None:
+            exec_module = spec.loader.exec_module
+
+            def exec_and_configure(module):
+                exec_module(module)
+                _configure_logging(module)
+
+            spec.loader.exec_module = exec_and_configure
+        return spec
+
+    def install(self):
+        sys.meta_path.insert(0, self)
+
+    def uninstall(self):
+        try:
+            sys.meta_path.remove(self)
+        except ValueError:
+            pass
 
 
 # ------------------------------------------------------------------------------------------------ start-up
@@ -867,11 +832,11 @@ def main():
     client = RuntimeApiClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
     handler_name = os.environ.get("_HANDLER", "")
     stdlib_path = _setup_sys_path()
-    _StdlibFirstHook(stdlib_path, [name for name in ("json", "socket") if name not in sys.modules]).install()
     if "logging" in sys.modules:
         _configure_logging(sys.modules["logging"])
-    else:
-        _LoggingImportHook(stdlib_path).install()
+    first_imports = [name for name in ("json", "socket", "logging") if name not in sys.modules]
+    if first_imports:
+        _StandardLibraryHook(stdlib_path, first_imports).install()
 
     try:
         request_handler = _get_handler(handler_name)

@@ -86,10 +86,16 @@ public sealed partial class WorkerManager
     /// <summary>
     /// Marks the other configurations of this function version superseded: after a configuration change their idle
     /// environments would hold memory until the keep-alive ends (and a full budget would make every cold start wait
-    /// for an eviction). The pool that cold-started last is the current one.
+    /// for an eviction). The pool that cold-started last is the current one. Only when a pool becomes current does
+    /// this walk the pools: a current pool's later cold starts (a burst) find the others marked already.
     /// </summary>
     private void SupersedeOthersLocked(FunctionPool pool, FunctionSpec function)
     {
+        if (pool.Lineage is not null && !pool.Superseded)
+        {
+            return;
+        }
+
         pool.Superseded = false;
         pool.Lineage ??= string.Concat(function.FunctionName, ":", function.Version);
         foreach (var other in _pools.Values)
