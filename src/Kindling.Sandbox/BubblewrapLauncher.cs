@@ -41,6 +41,9 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
     private readonly ConcurrentDictionary<BubblewrapSandbox, byte> _live = new();
     private readonly string[] _spawnPrefix;
     private readonly (int Uid, int Gid)? _spawnAs;
+
+    /// <summary>The sandboxes' host user when it is not the worker's own (the owner of what a sandbox opens by path).</summary>
+    private readonly (int Uid, int Gid)? _sandboxUser;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sweeper;
 
@@ -98,6 +101,7 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
         // bubblewrap is started as the unprivileged host user by the launcher's thread switching to it around the
         // spawn, or by setpriv where the thread cannot.
         _spawnAs = dropToUser && ThreadCredentials.Supported ? (hostUid, hostGid) : null;
+        _sandboxUser = dropToUser ? (hostUid, hostGid) : null;
         _spawnPrefix = dropToUser && _spawnAs is null
             ? [options.SetprivPath, $"--reuid={hostUid}", $"--regid={hostGid}", "--clear-groups", "--", options.BubblewrapPath]
             : [options.BubblewrapPath];
@@ -492,6 +496,11 @@ public sealed class BubblewrapLauncher : ISandboxLauncher, IAsyncDisposable
             {
                 start = Descriptors.CreatePipe();
                 launch.StartWrite = start.Write;
+                if (_sandboxUser is { } owner && Libc.fchown(start.Read, owner.Uid, owner.Gid) != 0)
+                {
+                    // The waiting shell reopens its stdin through /proc/self/fd/0, which checks the pipe's owner.
+                    throw Libc.LastError("fchown");
+                }
                 descriptors = [.. descriptors, new(start.Read, 0)];
             }
 

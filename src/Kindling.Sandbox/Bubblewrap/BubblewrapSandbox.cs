@@ -114,7 +114,7 @@ internal sealed class BubblewrapSandbox : ISandbox
     /// <summary>
     /// Whether a pre-started sandbox's waiting process is blocked reading its stdin: it has loaded what it loads
     /// ahead and waits for its function (a process of the sandbox other than its init whose system call in progress
-    /// is read(0, …), as /proc/&lt;pid&gt;/syscall shows).
+    /// is read(2), as /proc/&lt;pid&gt;/syscall shows; the waiting shell reads the pipe through a descriptor of its own).
     /// </summary>
     internal bool IsWaiting()
     {
@@ -123,7 +123,7 @@ internal sealed class BubblewrapSandbox : ISandbox
             foreach (var pid in Cgroup.ReadProcesses())
             {
                 if (pid != Pid && File.ReadAllText("/proc/" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/syscall")
-                    .StartsWith("0 0x0 ", StringComparison.Ordinal))
+                    .StartsWith("0 ", StringComparison.Ordinal))
                 {
                     return true;
                 }

@@ -47,7 +47,9 @@ internal sealed record PrestartedShape(
     public SandboxSpec ToWaitingSpec(string id, MountSlot slot, string shell) => new()
     {
         Id = id,
-        Command = WaiterCommand is null ? [shell, "-s"] : WaiterCommand.Split('\0'),
+        // The shell sources its stdin through a second descriptor: read as stdin (-s), a pipe is read a byte at a time
+        // (a shell must not consume input meant for its commands), ~1,100 system calls through the sandbox's filter.
+        Command = WaiterCommand is null ? [shell, "-c", ". /proc/self/fd/0"] : WaiterCommand.Split('\0'),
         Environment = WaiterEnvironment is null or ""
             ? new Dictionary<string, string>()
             : WaiterEnvironment.Split('\0').Select(v => v.Split('=', 2)).ToDictionary(v => v[0], v => v[1], StringComparer.Ordinal),
