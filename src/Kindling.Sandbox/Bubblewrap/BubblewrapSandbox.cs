@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -112,9 +113,10 @@ internal sealed class BubblewrapSandbox : ISandbox
     }
 
     /// <summary>
-    /// Whether a pre-started sandbox's waiting process is blocked reading its stdin: it has loaded what it loads
-    /// ahead and waits for its function (a process of the sandbox other than its init whose system call in progress
-    /// is read(2), as /proc/&lt;pid&gt;/syscall shows; the waiting shell reads the pipe through a descriptor of its own).
+    /// Whether a pre-started sandbox's waiting process is blocked reading its start pipe: it has loaded what it loads
+    /// ahead and waits for its function (a process of the sandbox other than its init whose system call in progress,
+    /// as /proc/&lt;pid&gt;/syscall shows, is a read(2) of its stdin — or, for the waiting shell, which reads the pipe
+    /// through a descriptor of its own, of a descriptor open on the same pipe).
     /// </summary>
     internal bool IsWaiting()
     {
@@ -122,8 +124,7 @@ internal sealed class BubblewrapSandbox : ISandbox
         {
             foreach (var pid in Cgroup.ReadProcesses())
             {
-                if (pid != Pid && File.ReadAllText("/proc/" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/syscall")
-                    .StartsWith("0 ", StringComparison.Ordinal))
+                if (pid != Pid && IsReadingStdin("/proc/" + pid.ToString(CultureInfo.InvariantCulture)))
                 {
                     return true;
                 }
@@ -135,6 +136,26 @@ internal sealed class BubblewrapSandbox : ISandbox
         }
 
         return false;
+    }
+
+    private static bool IsReadingStdin(string process)
+    {
+        // "0 0x<fd> …": read(2) on <fd>; anything else (another call, "running") is not waiting.
+        var syscall = File.ReadAllText(process + "/syscall");
+        if (!syscall.StartsWith("0 0x", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var end = syscall.IndexOf(' ', 4);
+        if (end < 0 || !int.TryParse(syscall.AsSpan(4, end - 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var fd))
+        {
+            return false;
+        }
+
+        return fd == 0
+            || (new FileInfo(process + "/fd/0").LinkTarget is { } stdin && stdin.StartsWith("pipe:", StringComparison.Ordinal)
+                && new FileInfo(process + "/fd/" + fd.ToString(CultureInfo.InvariantCulture)).LinkTarget == stdin);
     }
 
     /// <summary>
