@@ -154,7 +154,7 @@ internal sealed class BubblewrapSandbox : ISandbox
         }
 
         return fd == 0
-            || (new FileInfo(process + "/fd/0").LinkTarget is { } stdin && stdin.StartsWith("pipe:", StringComparison.Ordinal)
+            || (new FileInfo(process + "/fd/0").LinkTarget is { } stdin
                 && new FileInfo(process + "/fd/" + fd.ToString(CultureInfo.InvariantCulture)).LinkTarget == stdin);
     }
 
