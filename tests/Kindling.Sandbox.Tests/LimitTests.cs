@@ -40,6 +40,24 @@ public sealed class LimitTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task MaxMemoryUsageBytes_ReadAgainWhileRunning_FollowsThePeak()
+    {
+        var spec = fixture.Shell("unused") with
+        {
+            Command = ["/usr/bin/python3", "-c", "import time; print('small', flush=True); time.sleep(2); b = b'x' * (40 << 20); print('large', flush=True); time.sleep(30)"],
+            MemoryLimitBytes = 128 * Mebibyte,
+        };
+        await using var sandbox = await fixture.Launcher.LaunchAsync(spec, CancellationToken.None);
+        await SandboxAssert.ReadsLineAsync(sandbox, "small");
+        var before = sandbox.MaxMemoryUsageBytes;
+
+        await SandboxAssert.ReadsLineAsync(sandbox, "large");
+
+        Assert.InRange(before, 1, 30 * Mebibyte);
+        Assert.InRange(sandbox.MaxMemoryUsageBytes, 40 * Mebibyte, 128 * Mebibyte);
+    }
+
+    [Fact]
     public async Task LaunchAsync_ForkBomb_StopsAtPidsLimit()
     {
         // Children block reading a pipe nobody writes, then the parent reports how many forks it got.

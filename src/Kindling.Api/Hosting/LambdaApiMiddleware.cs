@@ -111,18 +111,12 @@ internal sealed partial class LambdaApiMiddleware(RequestDelegate next, SigV4Ver
     {
         var request = context.Request;
         var body = await RequestBody.ReadAsync(context, RequestBody.MaxCodeRequestBytes);
-        var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var (name, values) in request.Headers)
-        {
-            headers[name.ToLowerInvariant()] = values.Select(v => v ?? "").ToList();
-        }
-
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
         var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
         var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
         var rawQuery = queryStart < 0 ? "" : rawTarget[(queryStart + 1)..];
         var payloadHash = Convert.ToHexStringLower(SHA256.HashData(body.Span));
-        return (verifier.Verify(new SigV4Request(request.Method, rawPath, rawQuery, headers, payloadHash), services), body);
+        return (verifier.Verify(new SigV4Request(request.Method, rawPath, rawQuery, new SignedHeaderView(request.Headers), payloadHash), services), body);
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Kindling.Functions;
 using Kindling.Functions.Errors;
@@ -26,22 +27,44 @@ internal static class RequestBody
             throw LambdaErrors.ZipTooLarge();
         }
 
-        using var buffer = new MemoryStream(length is > 0 and < int.MaxValue ? (int)length.Value : 1024);
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                throw LambdaErrors.ZipTooLarge();
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        var result = new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+        var result = length is { } known
+            ? await ReadKnownLengthAsync(context.Request.Body, (int)known, context.RequestAborted)
+            : await ReadToEndAsync(context.Request.Body, limit, context.RequestAborted);
         context.Items[Key] = result;
         return result;
+    }
+
+    /// <summary>A Content-Length body straight into an array of its size (Kestrel ends the body at the length).</summary>
+    private static async ValueTask<ReadOnlyMemory<byte>> ReadKnownLengthAsync(Stream body, int length, CancellationToken cancellationToken)
+    {
+        var bytes = length == 0 ? [] : GC.AllocateUninitializedArray<byte>(length);
+        await body.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
+    }
+
+    private static async ValueTask<ReadOnlyMemory<byte>> ReadToEndAsync(Stream body, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream(1024);
+        var chunk = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw LambdaErrors.ZipTooLarge();
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     /// <summary>Parses the body as <typeparamref name="T"/>; an empty body is an empty object.</summary>

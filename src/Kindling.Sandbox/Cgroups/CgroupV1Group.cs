@@ -8,6 +8,8 @@ internal sealed class CgroupV1Group : ICgroup
     private static readonly TimeSpan s_freezeTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_removeTimeout = TimeSpan.FromSeconds(10);
 
+    private readonly CgroupCounterFile _maxUsage;
+
     public CgroupV1Group(string memory, string cpu, string? cpuAccounting, string pids, string freezer)
     {
         MemoryDirectory = memory;
@@ -16,6 +18,7 @@ internal sealed class CgroupV1Group : ICgroup
         PidsDirectory = pids;
         FreezerDirectory = freezer;
         Directories = new[] { memory, cpu, CpuAccountingDirectory, pids, freezer }.Distinct(StringComparer.Ordinal).ToArray();
+        _maxUsage = new CgroupCounterFile(Path.Combine(memory, "memory.max_usage_in_bytes"));
     }
 
     public string MemoryDirectory { get; }
@@ -35,7 +38,7 @@ internal sealed class CgroupV1Group : ICgroup
     public long MemoryUsageBytes => CgroupFiles.ReadInt64(MemoryDirectory, "memory.usage_in_bytes");
 
     /// <inheritdoc />
-    public long MaxMemoryUsageBytes => CgroupFiles.ReadInt64(MemoryDirectory, "memory.max_usage_in_bytes");
+    public long MaxMemoryUsageBytes => _maxUsage.Read();
 
     /// <inheritdoc />
     /// <remarks>memory.failcnt counts every reclaim at the limit, not kills; oom_kill (kernel ≥ 4.13) counts kills.</remarks>
@@ -117,6 +120,7 @@ internal sealed class CgroupV1Group : ICgroup
     /// <inheritdoc />
     public async ValueTask RemoveAsync(CancellationToken cancellationToken)
     {
+        _maxUsage.Dispose();
         foreach (var directory in Directories)
         {
             await CgroupFiles.RemoveDirectoryAsync(directory, s_removeTimeout, cancellationToken);

@@ -8,12 +8,15 @@ internal sealed class CgroupV2Group : ICgroup
     private static readonly TimeSpan s_freezeTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_removeTimeout = TimeSpan.FromSeconds(10);
 
+    private readonly CgroupCounterFile _peak;
     private long _observedPeak;
+    private int _hasPeak = -1;
 
     public CgroupV2Group(string directory)
     {
         Directory = directory;
         Directories = [directory];
+        _peak = new CgroupCounterFile(Path.Combine(directory, "memory.peak"));
     }
 
     public string Directory { get; }
@@ -34,9 +37,18 @@ internal sealed class CgroupV2Group : ICgroup
 
     /// <inheritdoc />
     /// <remarks>memory.peak needs kernel 5.19; before that, the highest value this process has read.</remarks>
-    public long MaxMemoryUsageBytes => File.Exists(Path.Combine(Directory, "memory.peak"))
-        ? CgroupFiles.ReadInt64(Directory, "memory.peak")
-        : Math.Max(MemoryUsageBytes, Interlocked.Read(ref _observedPeak));
+    public long MaxMemoryUsageBytes
+    {
+        get
+        {
+            if (_hasPeak < 0)
+            {
+                _hasPeak = File.Exists(_peak.Path) ? 1 : 0;
+            }
+
+            return _hasPeak == 1 ? _peak.Read() : Math.Max(MemoryUsageBytes, Interlocked.Read(ref _observedPeak));
+        }
+    }
 
     /// <inheritdoc />
     public long OomKillCount => CgroupFiles.ReadKeyed(Directory, "memory.events", "oom_kill");
@@ -105,7 +117,10 @@ internal sealed class CgroupV2Group : ICgroup
 
     /// <inheritdoc />
     public ValueTask RemoveAsync(CancellationToken cancellationToken)
-        => CgroupFiles.RemoveDirectoryAsync(Directory, s_removeTimeout, cancellationToken);
+    {
+        _peak.Dispose();
+        return CgroupFiles.RemoveDirectoryAsync(Directory, s_removeTimeout, cancellationToken);
+    }
 
     private long IsFrozen() => CgroupFiles.ReadKeyed(Directory, "cgroup.events", "frozen");
 

@@ -144,6 +144,33 @@ public sealed class SigV4VerifierTests
     }
 
     [Fact]
+    public void Verify_SecretChangedAfterASuccess_UsesTheNewSecret()
+    {
+        var store = new RotatingStore(AccessKeyId, SecretKey);
+        var verifier = new SigV4Verifier(store, new FakeTimeProvider(SignedAt), "us-east-1");
+        Assert.True(verifier.Verify(BotocoreInvoke(), Lambda).Succeeded);
+
+        store.Secret = "not-the-secret";
+
+        AssertFailure(verifier.Verify(BotocoreInvoke(), Lambda), "InvalidSignatureException", SignatureMismatch);
+    }
+
+    [Fact]
+    public void Verify_MoreSigningKeysThanTheCacheHolds_EachRequestStillVerified()
+    {
+        var store = new RotatingStore(AccessKeyId, SecretKey);
+        var verifier = new SigV4Verifier(store, new FakeTimeProvider(SignedAt), "us-east-1");
+        for (var i = 0; i < 300; i++)
+        {
+            store.Secret = $"secret-{i}";
+            var request = SelfSigned("GET", "/2015-03-31/functions/", "", "", store.Secret);
+            Assert.True(verifier.Verify(request, Lambda).Succeeded, $"key {i}");
+            store.Secret = $"secret-{i + 1}";
+            Assert.False(verifier.Verify(request, Lambda).Succeeded, $"key {i}, another secret");
+        }
+    }
+
+    [Fact]
     public void Verify_ClockExactlyFifteenMinutesAhead_Succeeds()
     {
         var result = Verifier(SignedAt.AddMinutes(15)).Verify(BotocoreInvoke(), Lambda);
@@ -396,13 +423,16 @@ public sealed class SigV4VerifierTests
         return Convert.ToHexStringLower(SigV4Verifier.Sign(secret, "20250314", "us-east-1", "lambda", stringToSign));
     }
 
-    private static SigV4Request SelfSigned(string method, string path, string query, string body, params (string Name, string Value)[] extra)
+    private static SigV4Request SelfSigned(string method, string path, string query, string body, params (string Name, string Value)[] extra) =>
+        SelfSigned(method, path, query, body, SecretKey, extra);
+
+    private static SigV4Request SelfSigned(string method, string path, string query, string body, string secret, params (string Name, string Value)[] extra)
     {
         var headers = new List<(string Name, string Value)> { ("host", Host), ("x-amz-date", "20250314T092653Z") };
         headers.AddRange(extra);
         var signedHeaders = headers.Select(h => h.Name).Order(StringComparer.Ordinal).ToList();
         var request = new SigV4Request(method, path, query, Headers([.. headers]), Sha256(body));
-        var signature = SignHex(request, signedHeaders, presigned: false, SecretKey);
+        var signature = SignHex(request, signedHeaders, presigned: false, secret);
         headers.Add(("authorization", $"AWS4-HMAC-SHA256 Credential={AccessKeyId}/20250314/us-east-1/lambda/aws4_request, SignedHeaders={string.Join(';', signedHeaders)}, Signature={signature}"));
         return request with { Headers = Headers([.. headers]) };
     }
@@ -413,5 +443,13 @@ public sealed class SigV4VerifierTests
         Assert.Null(result.Key);
         Assert.Equal(code, result.ErrorCode);
         Assert.Equal(message, result.ErrorMessage);
+    }
+
+    /// <summary>One access key whose secret the test changes (a rotated key).</summary>
+    private sealed class RotatingStore(string accessKeyId, string secret) : ICredentialStore
+    {
+        public string Secret { get; set; } = secret;
+
+        public AccessKey? Find(string id) => id == accessKeyId ? new AccessKey(accessKeyId, Secret) : null;
     }
 }
