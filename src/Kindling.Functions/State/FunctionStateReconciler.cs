@@ -49,6 +49,7 @@ public sealed partial class FunctionStateReconciler(
     public async Task ReconcileAsync(string name, CancellationToken cancellationToken)
     {
         var versions = await functions.Documents.QueryAsync<FunctionVersionRecord>(Tables.Function, name, cancellationToken);
+        var settled = new List<string>();
         foreach (var version in versions.Where(v => v.Value.Pending is not null))
         {
             var outcome = await CheckAsync(version.Value, cancellationToken);
@@ -61,6 +62,7 @@ public sealed partial class FunctionStateReconciler(
             try
             {
                 await functions.Documents.WriteAsync(write, cancellationToken);
+                settled.Add(version.Value.Configuration.Version);
             }
             catch (StoreConditionFailedException)
             {
@@ -68,6 +70,13 @@ public sealed partial class FunctionStateReconciler(
                 queue.Enqueue(name);
                 return;
             }
+        }
+
+        // A deploy is usually followed by an invoke: it finds the settled versions in the invoke path's cache (reading
+        // and parsing one there costs a cold start ~0.25 ms), unless something else is written meanwhile.
+        foreach (var version in settled)
+        {
+            _ = await functions.GetVersionForInvokeAsync(name, version, cancellationToken);
         }
     }
 

@@ -159,8 +159,8 @@ internal sealed class BubblewrapSandbox : ISandbox
     }
 
     /// <summary>
-    /// Gives a pre-started sandbox its function: binds the code and layers, sets the memory limit and the CPU share,
-    /// and starts the command with its variables. Once only.
+    /// Gives a pre-started sandbox its function: binds the code and layers, sets the memory limit, starts the command
+    /// with its variables, then sets the CPU share. Once only.
     /// </summary>
     /// <param name="spec">The spec to run, of this sandbox's shape.</param>
     /// <param name="limits">The spec's limits (memory with any /tmp surcharge, the starting CPU share; the pids limit is the shape's).</param>
@@ -174,10 +174,12 @@ internal sealed class BubblewrapSandbox : ISandbox
 
         _slot.Attach(spec.TaskDirectory, spec.OptDirectory);
         Cgroup.RaiseMemoryLimit(limits.MemoryBytes);
-        Cgroup.SetCpuLimit(limits.CpuCount);
-        Cgroup.SetBackground(false);
         Descriptors.WriteAll(_startWrite, _shape!.StartInput(spec));
         Libc.CloseQuietly(ref _startWrite);
+        // After the start: the waiting quota (0.1 CPU) and weight cannot slow the ~30 µs until these land, and a
+        // cold start's runtime begins that much sooner.
+        Cgroup.SetCpuLimit(limits.CpuCount);
+        Cgroup.SetBackground(false);
     }
 
     /// <inheritdoc />

@@ -57,7 +57,8 @@ internal sealed class CgroupV1Driver : ICgroupDriver
             CgroupFiles.Write(group.MemoryDirectory, "memory.limit_in_bytes", limits.MemoryBytes);
             // memsw (memory + swap) exists only with swap accounting; equal to the memory limit it forbids swap.
             // It may not be below memory.limit_in_bytes, hence the order.
-            if (File.Exists(Path.Combine(group.MemoryDirectory, "memory.memsw.limit_in_bytes")))
+            group.HasSwapLimit = File.Exists(Path.Combine(group.MemoryDirectory, "memory.memsw.limit_in_bytes"));
+            if (group.HasSwapLimit)
             {
                 CgroupFiles.Write(group.MemoryDirectory, "memory.memsw.limit_in_bytes", limits.MemoryBytes);
             }

@@ -31,6 +31,9 @@ internal sealed class CgroupV1Group : ICgroup
 
     public string FreezerDirectory { get; }
 
+    /// <summary>Whether memory.memsw.limit_in_bytes exists (swap accounting on), as found when the group was created.</summary>
+    public bool HasSwapLimit { get; set; }
+
     /// <inheritdoc />
     public IReadOnlyList<string> Directories { get; }
 
@@ -58,7 +61,7 @@ internal sealed class CgroupV1Group : ICgroup
     public void RaiseMemoryLimit(long bytes)
     {
         // memsw may not be below the memory limit: raised first.
-        if (File.Exists(Path.Combine(MemoryDirectory, "memory.memsw.limit_in_bytes")))
+        if (HasSwapLimit)
         {
             CgroupFiles.Write(MemoryDirectory, "memory.memsw.limit_in_bytes", bytes);
         }

@@ -12,7 +12,9 @@ internal static unsafe partial class Libc
     private const string Library = "libc";
 
     public const int OReadOnly = 0x0;
+    public const int OWriteOnly = 0x1;
     public const int OReadWrite = 0x2;
+    public const int OTruncate = 0x200;
     public const int OCreate = 0x40;
     public const int OExclusive = 0x80;
     public const int ODirectory = 0x10000;

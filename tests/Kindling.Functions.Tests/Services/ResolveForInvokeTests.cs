@@ -25,6 +25,22 @@ public sealed class ResolveForInvokeTests
     }
 
     [Fact]
+    public async Task AfterAnUpdateSettles_TheSettledRecordIsAlreadyInMemory()
+    {
+        await using var plane = new ControlPlane();
+        await plane.CreateActiveAsync("f");
+        await plane.Functions.UpdateConfigurationAsync("f", new UpdateFunctionConfigurationRequest { Description = "changed" }, None);
+
+        await plane.ReconcileAsync("f");
+        // Removed underneath the control plane (no write through it): only a record read ahead can still be served.
+        await plane.MetadataStore.WriteAsync([new Kindling.Storage.Metadata.DeleteItem(Tables.Function, "f", "$LATEST")], None);
+
+        var resolved = await plane.Store.ResolveForInvokeAsync(plane.Store.Parse("f", null), None);
+        Assert.Equal("changed", resolved.Version.Configuration.Description);
+        Assert.Equal("Successful", resolved.Version.Configuration.LastUpdateStatus);
+    }
+
+    [Fact]
     public async Task AnAliasMovedToAnotherVersion_IsSeenAtOnce()
     {
         await using var plane = new ControlPlane();

@@ -50,6 +50,9 @@ internal sealed class ControlPlane : IAsyncDisposable
 
     public FunctionStore Store => _provider.GetRequiredService<FunctionStore>();
 
+    /// <summary>The store under the control plane: writes here bypass its caches.</summary>
+    public Kindling.Storage.Metadata.IMetadataStore MetadataStore => _provider.GetRequiredService<Kindling.Storage.Metadata.IMetadataStore>();
+
     public ConcurrencySettings ConcurrencySettings => _provider.GetRequiredService<ConcurrencySettings>();
 
     public LayerService Layers => _provider.GetRequiredService<LayerService>();
