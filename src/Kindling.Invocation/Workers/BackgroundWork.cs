@@ -19,8 +19,17 @@ internal sealed class BackgroundWork
     public Task Run<TState>(Func<TState, Task> work, TState state)
     {
         Interlocked.Increment(ref _running);
-        return RunAsync(work, state);
+        return RunAsync(work, state, inline: false);
     }
+
+    /// <summary>Counts <paramref name="count"/> operations the caller starts with <see cref="Start"/> once it has let its lock go.</summary>
+    public void Register(int count) => Interlocked.Add(ref _running, count);
+
+    /// <summary>
+    /// Starts an operation counted by <see cref="Register"/>: on the thread pool, or <paramref name="inline"/> on this
+    /// thread up to its first wait (never under a lock: the operation takes locks of its own).
+    /// </summary>
+    public Task Start<TState>(Func<TState, Task> work, TState state, bool inline) => RunAsync(work, state, inline);
 
     /// <summary>Completes when no operation is running.</summary>
     public Task WhenIdleAsync()
@@ -33,12 +42,16 @@ internal sealed class BackgroundWork
         }
     }
 
-    private async Task RunAsync<TState>(Func<TState, Task> work, TState state)
+    private async Task RunAsync<TState>(Func<TState, Task> work, TState state, bool inline)
     {
         try
         {
-            // Off the caller's path: an invocation's result is returned before its environment is frozen.
-            await Task.Yield();
+            if (!inline)
+            {
+                // Off the caller's path: an invocation's result is returned before its environment is frozen.
+                await Task.Yield();
+            }
+
             await work(state);
         }
         catch (Exception)

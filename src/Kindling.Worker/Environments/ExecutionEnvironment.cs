@@ -95,9 +95,9 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
     {
         ArgumentNullException.ThrowIfNull(timeline);
         var started = _time.GetTimestamp();
-        _log.WriteLine(PlatformLines.InitStart(Function.Runtime, Function.Region));
         if (failure is not null)
         {
+            _log.WriteLine(PlatformLines.InitStart(Function.Runtime, Function.Region));
             Fail(failure, _time.GetElapsedTime(started).TotalMilliseconds, "init");
             return;
         }
@@ -105,6 +105,7 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
         _extensions = ExtensionFiles.Find(_spec.OptDirectory);
         if (_extensions.Count > ExtensionFiles.Limit)
         {
+            _log.WriteLine(PlatformLines.InitStart(Function.Runtime, Function.Region));
             Fail(
                 EnvironmentFailure.FromPlatform(ExtensionFailure.TooManyExtensions, $"Extension limit ({ExtensionFiles.Limit}) reached: /opt/extensions holds {_extensions.Count}"),
                 _time.GetElapsedTime(started).TotalMilliseconds, "init");
@@ -285,7 +286,12 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
         var session = new RuntimeSession(Id, _time) { Function = Function, Extensions = new ExtensionHost(_extensions) };
         session.Extensions.OnRegistered = extension =>
             session.Telemetry?.Publish(TelemetryRecords.Extension(_time.GetUtcNow(), extension.Name, "Ready", extension.Events));
-        var runtime = await RuntimeInstance.LaunchAsync(_launcher, spec, session, _transport, _log, _time, _logger, cancellationToken);
+        // INIT_START once the runtime has started (before any of its output is read): the line creates the log stream's
+        // file, which need not hold the start up.
+        var runtime = await RuntimeInstance.LaunchAsync(
+            _launcher, spec, session, _transport, _log, _time, _logger,
+            phase == "init" ? () => _log.WriteLine(PlatformLines.InitStart(Function.Runtime, Function.Region)) : null,
+            cancellationToken);
         _runtime = runtime;
         var version = PlatformLines.RuntimeVersion(Function.Runtime);
         runtime.Telemetry.Publish(TelemetryRecords.InitStart(

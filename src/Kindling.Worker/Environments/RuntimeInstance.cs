@@ -69,7 +69,7 @@ internal sealed class RuntimeInstance : IAsyncDisposable
 
     public static async Task<RuntimeInstance> LaunchAsync(
         ISandboxLauncher launcher, SandboxSpec spec, RuntimeSession session, RuntimeApiTransport transport, LogStreamWriter log,
-        TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+        TimeProvider time, ILogger logger, Action? started, CancellationToken cancellationToken)
     {
         ISandbox sandbox;
         try
@@ -82,6 +82,7 @@ internal sealed class RuntimeInstance : IAsyncDisposable
             throw new EnvironmentLaunchException($"The sandbox of environment {session.EnvironmentId} could not be started: {exception.Message}", exception);
         }
 
+        started?.Invoke();
         return new RuntimeInstance(sandbox, session, transport, log, time, logger);
     }
 

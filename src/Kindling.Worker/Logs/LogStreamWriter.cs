@@ -20,8 +20,9 @@ internal sealed class LogStreamWriter : IDisposable
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
     private readonly Lock _lock = new();
-    private readonly FileStream _file;
+    private readonly string _path;
     private readonly TimeProvider _time;
+    private FileStream? _file;
     private byte[] _partial = [];
     private int _partialLength;
     private TailBuffer? _tail;
@@ -31,15 +32,8 @@ internal sealed class LogStreamWriter : IDisposable
     public LogStreamWriter(string path, string streamName, TimeProvider time)
     {
         StreamName = streamName;
+        _path = path;
         _time = time;
-        _file = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Append,
-            Access = FileAccess.Write,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            BufferSize = 16 * 1024,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
-        });
     }
 
     /// <summary>
@@ -159,7 +153,7 @@ internal sealed class LogStreamWriter : IDisposable
             _disposed = true;
             try
             {
-                _file.Dispose();
+                _file?.Dispose();
             }
             catch (IOException)
             {
@@ -213,7 +207,7 @@ internal sealed class LogStreamWriter : IDisposable
             tail.Append((byte)'\n');
         }
 
-        if (_failed || _disposed)
+        if (OpenFile() is not { } file)
         {
             return;
         }
@@ -223,9 +217,9 @@ internal sealed class LogStreamWriter : IDisposable
         stamp[length++] = (byte)'\t';
         try
         {
-            _file.Write(stamp[..length]);
-            _file.Write(line);
-            _file.WriteByte((byte)'\n');
+            file.Write(stamp[..length]);
+            file.Write(line);
+            file.WriteByte((byte)'\n');
         }
         catch (IOException)
         {
@@ -236,18 +230,47 @@ internal sealed class LogStreamWriter : IDisposable
 
     private void FlushFile()
     {
-        if (_failed || _disposed)
+        if (_failed || _disposed || _file is not { } file)
         {
             return;
         }
 
         try
         {
-            _file.Flush();
+            file.Flush();
         }
         catch (IOException)
         {
             _failed = true;
         }
+    }
+
+    /// <summary>
+    /// The stream's file, created at its first line (under the lock): a cold start's first line, INIT_START, is written
+    /// once its runtime has started, and creating the file (~0.15 ms) no longer delays that start. Null when the
+    /// file cannot be written (its lines are dropped, as on a full disk).
+    /// </summary>
+    private FileStream? OpenFile()
+    {
+        if (_file is null && !_failed && !_disposed)
+        {
+            try
+            {
+                _file = new FileStream(_path, new FileStreamOptions
+                {
+                    Mode = FileMode.Append,
+                    Access = FileAccess.Write,
+                    Share = FileShare.ReadWrite | FileShare.Delete,
+                    BufferSize = 16 * 1024,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
+                });
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                _failed = true;
+            }
+        }
+
+        return _failed || _disposed ? null : _file;
     }
 }

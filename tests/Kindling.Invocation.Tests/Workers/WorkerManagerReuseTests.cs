@@ -27,6 +27,21 @@ public sealed class WorkerManagerReuseTests
     }
 
     [Fact]
+    public async Task InvokeAsync_NoEnvironment_TheColdStartBeginsOnTheCallersThread()
+    {
+        await using var h = new ManagerHarness();
+
+        var task = h.Invoke("f");
+        // Before this test awaits anything: the launch was not queued to the thread pool.
+        var createdAtOnce = h.Factory.CreateCalls;
+        (await h.Factory.NextInvocationAsync()).Complete();
+        await Eventually.Within(task);
+
+        Assert.Equal(1, createdAtOnce);
+        Assert.Equal(1, h.Manager.ColdStarts);
+    }
+
+    [Fact]
     public async Task InvokeAsync_WarmEnvironment_ThawsAndReusesIt()
     {
         await using var h = new ManagerHarness();
