@@ -15,10 +15,16 @@ public sealed class ProvisionedConcurrencyReconcilerTests
         var poolKey = await h.CreateFunctionWithVersionAsync("f");
         h.Signal.TryConsume();
 
+        // The launches wait until IN_PROGRESS is read: fake environments start in microseconds, and on a loaded machine
+        // both could be up before the pass counts them.
+        var launches = new TaskCompletionSource();
+        h.Factory.Gate = _ => launches.Task;
+
         await h.PutAsync("f", "1", 2);
         Assert.True(h.Signal.TryConsume());
         Assert.True(await h.Reconciler.PassAsync(full: true, CancellationToken.None));
         var inProgress = await h.GetAsync("f", "1");
+        launches.SetResult();
         await h.SettleAsync();
         var ready = await h.GetAsync("f", "1");
 
