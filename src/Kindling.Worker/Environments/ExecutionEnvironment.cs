@@ -97,7 +97,7 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
         var started = _time.GetTimestamp();
         if (failure is not null)
         {
-            _log.WriteLine(PlatformLines.InitStart(Function.Runtime, Function.Region));
+            WriteInitStart();
             Fail(failure, _time.GetElapsedTime(started).TotalMilliseconds, "init");
             return;
         }
@@ -105,7 +105,7 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
         _extensions = ExtensionFiles.Find(_spec.OptDirectory);
         if (_extensions.Count > ExtensionFiles.Limit)
         {
-            _log.WriteLine(PlatformLines.InitStart(Function.Runtime, Function.Region));
+            WriteInitStart();
             Fail(
                 EnvironmentFailure.FromPlatform(ExtensionFailure.TooManyExtensions, $"Extension limit ({ExtensionFiles.Limit}) reached: /opt/extensions holds {_extensions.Count}"),
                 _time.GetElapsedTime(started).TotalMilliseconds, "init");
@@ -290,7 +290,7 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
         // file, which need not hold the start up.
         var runtime = await RuntimeInstance.LaunchAsync(
             _launcher, spec, session, _transport, _log, _time, _logger,
-            phase == "init" ? () => _log.WriteLine(PlatformLines.InitStart(Function.Runtime, Function.Region)) : null,
+            phase == "init" ? WriteInitStart : null,
             cancellationToken);
         _runtime = runtime;
         var version = PlatformLines.RuntimeVersion(Function.Runtime);
@@ -298,6 +298,8 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
             initStart, InitializationType, phase, version, PlatformLines.RuntimeVersionArn(version, Function.Region), Function.FunctionName, Function.Version));
         return runtime;
     }
+
+    private void WriteInitStart() => _log.WriteLine(PlatformLines.InitStart(Function.Runtime, Function.Region));
 
     /// <summary>Records how Init ended; false if it failed.</summary>
     private async ValueTask<bool> CompleteInitAsync(RuntimeInstance runtime, RuntimeOutcome outcome, long started, string phase)
