@@ -58,6 +58,34 @@ public sealed class LimitTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task MaxMemoryUsageBytes_AcrossAFreeze_HoldsNoDescriptorWhileFrozen()
+    {
+        await using var sandbox = await fixture.Launcher.LaunchAsync(fixture.Shell("echo started; exec sleep 600"), CancellationToken.None);
+        await SandboxAssert.ReadsLineAsync(sandbox, "started");
+        var peak = sandbox.MaxMemoryUsageBytes;
+        var held = PeakDescriptors(sandbox);
+
+        await sandbox.FreezeAsync(CancellationToken.None);
+        var frozen = PeakDescriptors(sandbox);
+        await sandbox.ThawAsync(CancellationToken.None);
+
+        Assert.Equal(1, held);
+        Assert.Equal(0, frozen);
+        Assert.InRange(sandbox.MaxMemoryUsageBytes, peak, 128 * Mebibyte);
+        Assert.Equal(1, PeakDescriptors(sandbox));
+    }
+
+    /// <summary>This process's descriptors open on the sandbox's peak-memory file.</summary>
+    private static int PeakDescriptors(ISandbox sandbox)
+    {
+        var group = ((BubblewrapSandbox)sandbox).Cgroup.Directories;
+        return new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos()
+            .Select(fd => fd.LinkTarget)
+            .Count(target => target is not null && group.Any(d => target.StartsWith(d + "/memory.", StringComparison.Ordinal))
+                && (target.EndsWith("/memory.max_usage_in_bytes", StringComparison.Ordinal) || target.EndsWith("/memory.peak", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task LaunchAsync_ForkBomb_StopsAtPidsLimit()
     {
         // Children block reading a pipe nobody writes, then the parent reports how many forks it got.

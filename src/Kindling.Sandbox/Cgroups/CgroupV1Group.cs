@@ -90,6 +90,8 @@ internal sealed class CgroupV1Group : ICgroup
         {
             throw new TimeoutException($"{FreezerDirectory} did not freeze within {s_freezeTimeout.TotalSeconds} s.");
         }
+
+        _maxUsage.Close();
     }
 
     /// <inheritdoc />

@@ -83,6 +83,8 @@ internal sealed class CgroupV2Group : ICgroup
         {
             throw new TimeoutException($"{Directory} did not freeze within {s_freezeTimeout.TotalSeconds} s.");
         }
+
+        _peak.Close();
     }
 
     /// <inheritdoc />

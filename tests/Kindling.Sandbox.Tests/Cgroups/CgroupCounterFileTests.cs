@@ -22,6 +22,21 @@ public sealed class CgroupCounterFileTests : IDisposable
     }
 
     [Fact]
+    public void Read_AfterClose_OpensTheFileAgain()
+    {
+        var path = Path.Combine(_directory, "memory.peak");
+        File.WriteAllText(path, "7\n");
+        using var counter = new CgroupCounterFile(path);
+        Assert.Equal(7, counter.Read());
+
+        counter.Close();
+        File.Delete(path);
+        File.WriteAllText(path, "8\n");
+
+        Assert.Equal(8, counter.Read());
+    }
+
+    [Fact]
     public void Read_AfterDispose_ThrowsIOException()
     {
         var path = Path.Combine(_directory, "memory.peak");
