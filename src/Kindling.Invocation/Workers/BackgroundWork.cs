@@ -18,8 +18,8 @@ internal sealed class BackgroundWork
     /// </summary>
     public Task Run<TState>(Func<TState, Task> work, TState state)
     {
-        Interlocked.Increment(ref _running);
-        return RunAsync(work, state, inline: false);
+        Register(1);
+        return Start(work, state, inline: false);
     }
 
     /// <summary>Counts <paramref name="count"/> operations the caller starts with <see cref="Start"/> once it has let its lock go.</summary>

@@ -14,7 +14,7 @@ internal static class CgroupFiles
     /// open, write, close: File.WriteAllText adds a lock, a truncate and a seek (~7 system calls), and a cold start
     /// writes five of these files before its runtime starts.
     /// </remarks>
-    public static unsafe void Write(string directory, string file, string value)
+    public static void Write(string directory, string file, string value)
     {
         var path = Path.Combine(directory, file);
         var size = Encoding.UTF8.GetMaxByteCount(value.Length);
