@@ -64,8 +64,12 @@ internal sealed class BackgroundWork
             {
                 lock (_gate)
                 {
-                    _idle?.TrySetResult();
-                    _idle = null;
+                    // Work registered since the decrement signals when it ends, not this.
+                    if (Volatile.Read(ref _running) == 0)
+                    {
+                        _idle?.TrySetResult();
+                        _idle = null;
+                    }
                 }
             }
         }

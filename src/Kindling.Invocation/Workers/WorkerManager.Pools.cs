@@ -142,7 +142,9 @@ public sealed partial class WorkerManager
     /// <summary>Takes an environment out of service and starts its shutdown (tracked before the lock is let go).</summary>
     private Task RetireLocked(EnvironmentSlot slot, string reason)
     {
+        // Counted before the slot leaves the live set: a stop that sees the last one go waits for its shutdown.
+        _background.Register(1);
         TakeOutOfServiceLocked(slot);
-        return _background.Run(static s => s.Manager.RetireAsync(s.Slot, s.Reason), (Manager: this, Slot: slot, Reason: reason));
+        return _background.Start(static s => s.Manager.RetireAsync(s.Slot, s.Reason), (Manager: this, Slot: slot, Reason: reason), inline: false);
     }
 }
