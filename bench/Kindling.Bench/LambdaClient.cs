@@ -124,11 +124,20 @@ internal sealed class LambdaClient(string endpoint, int maxConnections = 256)
         return (status, text, log);
     }
 
-    /// <summary>An invoke without a log tail (it returns when the function has answered): status, body and request id.</summary>
-    public async Task<(HttpStatusCode Status, string Body, string RequestId)> InvokeUntailedAsync(string name, byte[] payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// An invoke without a log tail (it returns when the function has answered), built and signed ahead of
+    /// <see cref="SendInvokeAsync"/>: a timed send measures the server, not the client's hashing.
+    /// </summary>
+    public HttpRequestMessage SignedInvoke(string name, byte[] payload)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{endpoint}/2015-03-31/functions/{name}/invocations") { Content = new ByteArrayContent(payload) };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{endpoint}/2015-03-31/functions/{name}/invocations") { Content = new ByteArrayContent(payload) };
         _signer.Sign(request, payload);
+        return request;
+    }
+
+    /// <summary>Sends an invoke made by <see cref="SignedInvoke"/>; the status is 500 when the function failed.</summary>
+    public async Task<(HttpStatusCode Status, string Body, string RequestId)> SendInvokeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         using var response = await _http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         var status = response.StatusCode == HttpStatusCode.OK && response.Headers.Contains("X-Amz-Function-Error") ? HttpStatusCode.InternalServerError : response.StatusCode;

@@ -1,3 +1,4 @@
+using Kindling.Functions.State;
 using Kindling.Invocation.Admission;
 using Kindling.Invocation.Frontend;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ public static class InvocationServiceCollectionExtensions
         services.AddSingleton<AliasRouting>();
         services.AddSingleton<ConcurrencyAdmission>();
         services.AddSingleton<FunctionSpecs>();
+        services.AddSingleton<ISettledVersionObserver>(provider => provider.GetRequiredService<FunctionSpecs>());
         services.AddSingleton<InvokeService>();
         return services;
     }

@@ -19,6 +19,7 @@ public sealed partial class FunctionStateReconciler(
     LayerService layers,
     ICodeStore code,
     EventSourceMappingService mappings,
+    IEnumerable<ISettledVersionObserver> observers,
     TimeProvider time,
     ILogger<FunctionStateReconciler> logger) : BackgroundService
 {
@@ -73,10 +74,29 @@ public sealed partial class FunctionStateReconciler(
         }
 
         // A deploy is usually followed by an invoke: it finds the settled versions in the invoke path's cache (reading
-        // and parsing one there costs a cold start ~0.25 ms), unless something else is written meanwhile.
+        // and parsing one there costs a cold start ~0.25 ms), unless something else is written meanwhile, and what the
+        // observers prepare from them (the environment's spec).
         foreach (var version in settled)
         {
-            _ = await functions.GetVersionForInvokeAsync(name, version, cancellationToken);
+            if (await functions.GetVersionForInvokeAsync(name, version, cancellationToken) is { Value: { Configuration.State: "Active" } record })
+            {
+                await NotifySettledAsync(record, cancellationToken);
+            }
+        }
+    }
+
+    private async Task NotifySettledAsync(FunctionVersionRecord record, CancellationToken cancellationToken)
+    {
+        foreach (var observer in observers)
+        {
+            try
+            {
+                await observer.OnSettledAsync(record, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogObserverFailed(logger, record.Configuration.FunctionName, record.Configuration.Version, ex);
+            }
         }
     }
 
@@ -183,4 +203,7 @@ public sealed partial class FunctionStateReconciler(
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Settling the state of function {Name} failed")]
     private static partial void LogReconcileFailed(ILogger logger, string name, Exception exception);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Preparing invokes of {Name}:{Version} after its deploy failed")]
+    private static partial void LogObserverFailed(ILogger logger, string name, string version, Exception exception);
 }

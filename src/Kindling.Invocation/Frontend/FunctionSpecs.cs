@@ -4,6 +4,7 @@ using Kindling.Functions;
 using Kindling.Functions.Arns;
 using Kindling.Functions.Model;
 using Kindling.Functions.Services;
+using Kindling.Functions.State;
 using Kindling.Invocation.Environments;
 
 namespace Kindling.Invocation.Frontend;
@@ -13,7 +14,7 @@ namespace Kindling.Invocation.Frontend;
 /// hashes everything an environment depends on, so a changed $LATEST never reuses an old environment, while a
 /// change that does not affect the runtime (a tag, a policy) keeps environments warm.
 /// </summary>
-public sealed class FunctionSpecs(LayerService layers, AccountContext account)
+public sealed class FunctionSpecs(LayerService layers, AccountContext account) : ISettledVersionObserver
 {
     private const int MaxCached = 10_000;
 
@@ -24,8 +25,7 @@ public sealed class FunctionSpecs(LayerService layers, AccountContext account)
     /// <summary>The spec of a version.</summary>
     public async Task<FunctionSpec> ForAsync(FunctionVersionRecord record, CancellationToken cancellationToken)
     {
-        var c = record.Configuration;
-        var cacheKey = $"{c.FunctionName}\n{c.Version}\n{c.RevisionId}";
+        var cacheKey = CacheKey(record.Configuration);
         if (_cache.TryGetValue(cacheKey, out var cached))
         {
             return cached;
@@ -40,6 +40,13 @@ public sealed class FunctionSpecs(LayerService layers, AccountContext account)
         _cache[cacheKey] = built;
         return built;
     }
+
+    /// <summary>Whether the spec of <paramref name="record"/> is built already.</summary>
+    internal bool IsCached(FunctionVersionRecord record) => _cache.ContainsKey(CacheKey(record.Configuration));
+
+    /// <summary>A deployed version's spec is built before its first invoke needs it (~0.1 ms of a cold start).</summary>
+    public async ValueTask OnSettledAsync(FunctionVersionRecord version, CancellationToken cancellationToken) =>
+        _ = await ForAsync(version, cancellationToken);
 
     private async Task<FunctionSpec> BuildAsync(FunctionVersionRecord record, CancellationToken cancellationToken)
     {
@@ -71,4 +78,6 @@ public sealed class FunctionSpecs(LayerService layers, AccountContext account)
         var identity = JsonSerializer.SerializeToUtf8Bytes(spec, LambdaJson.Options);
         return spec with { PoolKey = $"{c.FunctionName}:{c.Version}:{Convert.ToHexStringLower(SHA256.HashData(identity))[..16]}" };
     }
+
+    private static string CacheKey(FunctionConfiguration c) => $"{c.FunctionName}\n{c.Version}\n{c.RevisionId}";
 }

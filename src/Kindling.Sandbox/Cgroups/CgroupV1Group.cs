@@ -67,8 +67,10 @@ internal sealed class CgroupV1Group : ICgroup
         }
 
         CgroupFiles.Write(MemoryDirectory, "memory.limit_in_bytes", bytes);
-        CgroupFiles.Write(MemoryDirectory, "memory.max_usage_in_bytes", 0);
     }
+
+    /// <inheritdoc />
+    public void ResetMemoryPeak() => CgroupFiles.Write(MemoryDirectory, "memory.max_usage_in_bytes", 0);
 
     /// <inheritdoc />
     public void AddProcess(int pid)

@@ -66,8 +66,13 @@ internal sealed class CgroupV2Group : ICgroup
     public void SetBackground(bool background) => CgroupFiles.Write(Directory, "cpu.weight", background ? 1 : 100);
 
     /// <inheritdoc />
-    /// <remarks>memory.peak counts from the group's creation here (resetting it needs kernel 6.12 and is per reader).</remarks>
     public void RaiseMemoryLimit(long bytes) => CgroupFiles.Write(Directory, "memory.max", bytes);
+
+    /// <inheritdoc />
+    /// <remarks>Nothing to do: memory.peak counts from the group's creation here (resetting it needs kernel 6.12 and is per reader).</remarks>
+    public void ResetMemoryPeak()
+    {
+    }
 
     /// <inheritdoc />
     public void AddProcess(int pid) => CgroupFiles.Write(Directory, "cgroup.procs", pid);

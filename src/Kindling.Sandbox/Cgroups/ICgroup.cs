@@ -29,9 +29,12 @@ internal interface ICgroup
 
     /// <summary>
     /// Raises the memory limit of a running group to <paramref name="bytes"/> (never lowers it: the kernel may refuse
-    /// a limit below the current charge) and restarts the peak count where the kernel allows it.
+    /// a limit below the current charge).
     /// </summary>
     void RaiseMemoryLimit(long bytes);
+
+    /// <summary>Restarts the peak memory count where the kernel allows it (v1; on v2 it counts from the group's creation).</summary>
+    void ResetMemoryPeak();
 
     /// <summary>Moves process <paramref name="pid"/> (and its future children) into every group.</summary>
     void AddProcess(int pid);

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
 using Kindling.Functions.Model;
+using Kindling.Functions.State;
 using Kindling.Functions.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kindling.Functions.Tests.State;
 
@@ -314,5 +316,47 @@ public sealed class FunctionStateReconcilerTests
         Assert.Equal("provided.al2023", settled.Runtime);
         Assert.Equal("bootstrap", settled.Handler);
         Assert.Equal("", settled.Description);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_VersionsSettle_ObserversAreToldOfTheActiveOnesOnly()
+    {
+        var observer = new RecordingObserver();
+        await using var plane = new ControlPlane(configure: s => s.AddSingleton<ISettledVersionObserver>(observer));
+        await plane.Functions.CreateAsync(ControlPlane.CreateRequest("good", Zips.WithBootstrap()), None);
+        await plane.Functions.CreateAsync(ControlPlane.CreateRequest("broken", Zips.WithoutBootstrap()), None);
+
+        await plane.ReconcileAsync("good");
+        await plane.ReconcileAsync("broken");
+
+        Assert.Equal(["good:$LATEST:Active"], observer.Seen);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_AnObserverFails_TheVersionSettlesAnyway()
+    {
+        await using var plane = new ControlPlane(configure: s => s.AddSingleton<ISettledVersionObserver>(new FailingObserver()));
+        await plane.Functions.CreateAsync(ControlPlane.CreateRequest("f", Zips.WithBootstrap()), None);
+
+        await plane.ReconcileAsync("f");
+
+        Assert.Equal("Active", (await plane.GetConfigurationAsync("f")).State);
+    }
+
+    private sealed class RecordingObserver : ISettledVersionObserver
+    {
+        public List<string> Seen { get; } = [];
+
+        public ValueTask OnSettledAsync(FunctionVersionRecord version, CancellationToken cancellationToken)
+        {
+            Seen.Add($"{version.Configuration.FunctionName}:{version.Configuration.Version}:{version.Configuration.State}");
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class FailingObserver : ISettledVersionObserver
+    {
+        public ValueTask OnSettledAsync(FunctionVersionRecord version, CancellationToken cancellationToken) =>
+            ValueTask.FromException(new InvalidOperationException("observer failed"));
     }
 }

@@ -23,7 +23,7 @@ internal sealed class ControlPlane : IAsyncDisposable
     private readonly TestDirectory _directory = new();
     private readonly ServiceProvider _provider;
 
-    public ControlPlane(AccountLimits? limits = null, IEnumerable<string>? runtimes = null)
+    public ControlPlane(AccountLimits? limits = null, IEnumerable<string>? runtimes = null, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -35,6 +35,7 @@ internal sealed class ControlPlane : IAsyncDisposable
             new RuntimeCatalog(runtimes ?? RuntimeCatalog.Custom));
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton<ICodeLocations, FakeCodeLocations>();
+        configure?.Invoke(services);
         _provider = services.BuildServiceProvider();
     }
 
