@@ -318,9 +318,11 @@ internal sealed partial class ExecutionEnvironment : IExecutionEnvironment
             RuntimeOutcomeKind.Exited => ExitReasons.ErrorType(outcome.Exit!),
             _ => outcome.ErrorType,
         };
-        runtime.Telemetry.Publish(TelemetryRecords.InitRuntimeDone(now, InitializationType, phase, status, errorType));
-        runtime.Telemetry.Publish(TelemetryRecords.InitReport(now, InitializationType, phase, status, errorType, initMs));
-        runtime.Telemetry.EndInit();
+        runtime.Telemetry.EndInit(() =>
+        [
+            TelemetryRecords.InitRuntimeDone(now, InitializationType, phase, status, errorType),
+            TelemetryRecords.InitReport(now, InitializationType, phase, status, errorType, initMs),
+        ]);
         switch (outcome.Kind)
         {
             case RuntimeOutcomeKind.Ready:
