@@ -28,6 +28,7 @@ internal sealed class EnvironmentFactory : IEnvironmentFactory
     private readonly IExecutionRoleCredentials? _credentials;
     private readonly RuntimeRegistry _runtimes;
     private readonly RuntimeMirror _mirror;
+    private readonly BootstrapLookups _bootstraps = new();
 
     /// <summary>
     /// How long an environment's role credentials stay valid: beyond any environment's maximum lifetime, so a
@@ -122,7 +123,7 @@ internal sealed class EnvironmentFactory : IEnvironmentFactory
     {
         if (function.Runtime.StartsWith("provided", StringComparison.Ordinal))
         {
-            var (bootstrap, missing) = BootstrapLocator.Find(taskDirectory, optDirectory);
+            var (bootstrap, missing) = _bootstraps.Find(taskDirectory, optDirectory);
             return (bootstrap, missing, null, null, []);
         }
 
